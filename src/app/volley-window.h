@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "volley-application.h"
+
+G_BEGIN_DECLS
+
+#define VOLLEY_TYPE_WINDOW (volley_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (VolleyWindow, volley_window, VOLLEY, WINDOW, AdwApplicationWindow)
+
+VolleyWindow *volley_window_new       (VolleyApplication *application);
+void          volley_window_add_toast (VolleyWindow      *self,
+                                       AdwToast          *toast);
+void          volley_window_open      (VolleyWindow      *self,
+                                       GFile             *file);
+
+G_END_DECLS
