@@ -43,7 +43,7 @@ run_volley (CliResult           *result,
   g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
   g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   for (guint i = 0; env_overrides != NULL && env_overrides[i] != NULL; i += 2)
     g_subprocess_launcher_setenv (launcher, env_overrides[i], env_overrides[i + 1], TRUE);
 
@@ -83,6 +83,11 @@ test_help (void)
   g_assert_nonnull (strstr (result.out, "  echo-server "));
   g_assert_nonnull (strstr (result.out, "  version "));
   g_assert_cmpstr (result.err, ==, "");
+  cli_result_clear (&result);
+
+  run_volley (&result, NULL, (const char *[]) { "echo-server", "--help", NULL });
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_true (g_str_has_prefix (result.out, "Usage:\n  volley echo-server [OPTION…]\n"));
   cli_result_clear (&result);
 }
 

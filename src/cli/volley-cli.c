@@ -157,8 +157,13 @@ _volley_cli_parse_options (GOptionContext   *context,
 {
   g_autoptr(GError) error = NULL;
 
+  g_autofree char *program = NULL;
+
   g_return_val_if_fail (context != NULL, VOLLEY_EXIT_USAGE);
 
+  /* --help's usage line names the program from the prgname. */
+  program = g_strdup_printf ("volley %s", command);
+  g_set_prgname (program);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, argc, argv, &error))
