@@ -1,19 +1,25 @@
 #!/bin/sh
 # Installs, with apt-get, the Debian 12 packages that Volley needs and that are
 # missing; does nothing when all are present. `--test` adds what the test
-# suite needs. Uses sudo when not run as root;
-# never asks a question.
+# suite needs, `--fuzz` that and clang for make fuzz. Uses sudo when not run
+# as root; never asks a question.
 set -eu
 
 build_packages="meson ninja-build pkg-config gcc libc6-dev gettext
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev
   libsoup-3.0-dev libjson-glib-dev"
 test_packages="xvfb xauth python3 python3-websockets desktop-file-utils
-  appstream nodejs"
+  appstream nodejs python3-jsonschema"
+
+# make fuzz: libFuzzer and the sanitizers' runtimes come with clang.
+fuzz_packages="clang libclang-rt-14-dev"
 
 packages=$build_packages
 if [ "${1:-}" = "--test" ]; then
   packages="$packages $test_packages"
+fi
+if [ "${1:-}" = "--fuzz" ]; then
+  packages="$packages $test_packages $fuzz_packages"
 fi
 
 missing=""

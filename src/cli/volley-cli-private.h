@@ -26,5 +26,9 @@ int  _volley_cli_usage_error     (const char     *command,
 
 int  _volley_cli_echo_server     (int             argc,
                                   char          **argv);
+int  _volley_cli_export          (int             argc,
+                                  char          **argv);
+int  _volley_cli_validate        (int             argc,
+                                  char          **argv);
 
 G_END_DECLS

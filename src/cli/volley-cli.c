@@ -22,6 +22,8 @@ static int volley_cli_help    (int argc, char **argv);
 
 static const VolleyCliCommand commands[] = {
   { "echo-server", N_("Run a WebSocket echo server"), _volley_cli_echo_server },
+  { "export", N_("Export a profile as a k6 script"), _volley_cli_export },
+  { "validate", N_("Check profiles for errors"), _volley_cli_validate },
   { "version", N_("Print the version of Volley"), volley_cli_version },
   { "help", N_("Show this help"), volley_cli_help },
 };
