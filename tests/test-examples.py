@@ -227,6 +227,22 @@ def test_many_profiles():
 
 
 @test
+def test_examples_run():
+    """the quick examples (echo, chat) run on the embedded echo server and pass"""
+    with tempfile.TemporaryDirectory() as directory:
+        for name in ("echo", "chat"):
+            journal = os.path.join(directory, f"{name}.jsonl")
+            status, out, err = run_volley("run", "--quiet", f"--log={journal}",
+                                          f"examples/{name}.volley.json")
+            assert (status, out, err) == (0, "", ""), \
+                f"volley run {name}: exit status {status}, stdout {out!r}, stderr {err!r}"
+            with open(journal, encoding="utf-8") as file:
+                checks = [event for event in map(json.loads, file) if event.get("kind") == "check"]
+            assert checks and all(check["passed"] for check in checks), \
+                f"{name}: the checks were {checks}"
+
+
+@test
 def test_missing_file():
     """volley validate names a missing file and exits with 104"""
     status, out, err = run_volley("validate", "no-such-profile.volley.json")

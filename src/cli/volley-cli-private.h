@@ -28,6 +28,8 @@ int  _volley_cli_echo_server     (int             argc,
                                   char          **argv);
 int  _volley_cli_export          (int             argc,
                                   char          **argv);
+int  _volley_cli_run             (int             argc,
+                                  char          **argv);
 int  _volley_cli_validate        (int             argc,
                                   char          **argv);
 

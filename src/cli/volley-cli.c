@@ -23,6 +23,7 @@ static int volley_cli_help    (int argc, char **argv);
 static const VolleyCliCommand commands[] = {
   { "echo-server", N_("Run a WebSocket echo server"), _volley_cli_echo_server },
   { "export", N_("Export a profile as a k6 script"), _volley_cli_export },
+  { "run", N_("Run a profile headless, as k6 run does"), _volley_cli_run },
   { "validate", N_("Check profiles for errors"), _volley_cli_validate },
   { "version", N_("Print the version of Volley"), volley_cli_version },
   { "help", N_("Show this help"), volley_cli_help },
