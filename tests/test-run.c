@@ -676,6 +676,30 @@ test_user_stop_hard (Fixture       *fixture,
 }
 
 static void
+test_stop_while_starting (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  static const VolleyRunState states[] = {
+    VOLLEY_RUN_STATE_STARTING, VOLLEY_RUN_STATE_GRACEFUL_STOP, VOLLEY_RUN_STATE_FINISHED,
+  };
+  g_auto(EventCounts) counts = { 0 };
+
+  fixture_start (fixture,
+    "{ \"volley\": 1, \"url\": \"{{echo_url}}/echo\","
+    "  \"scenario\": { \"vus\": 3, \"duration\": \"30s\" } }");
+  volley_run_stop (fixture->run);
+  g_assert_true (volley_run_get_aborted (fixture->run));
+  fixture_wait_finished (fixture);
+
+  /* No VU ever started. */
+  assert_states (fixture, states, G_N_ELEMENTS (states));
+  g_assert_cmpuint (volley_run_get_complete_iterations (fixture->run), ==, 0);
+  g_assert_cmpint (volley_run_get_elapsed (fixture->run), ==, 0);
+  fixture_count_events (fixture, &counts);
+  g_assert_cmpuint (counts.n_events, ==, 0);
+}
+
+static void
 assert_journal_line (const char *line)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -768,6 +792,7 @@ main (int   argc,
   add_test ("/volley/engine/run/stages", test_stages);
   add_test ("/volley/engine/run/user-stop-graceful", test_user_stop_graceful);
   add_test ("/volley/engine/run/user-stop-hard", test_user_stop_hard);
+  add_test ("/volley/engine/run/stop-while-starting", test_stop_while_starting);
   add_test ("/volley/engine/run/journal", test_journal);
   add_test ("/volley/engine/run/invalid-profile", test_invalid_profile);
 

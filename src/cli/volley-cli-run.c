@@ -8,12 +8,15 @@
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "volley-cli-private.h"
 #include "volley-error.h"
+#include "volley-json-output.h"
 #include "volley-profile.h"
 #include "volley-run.h"
+#include "volley-summary.h"
 
 #define COMMAND "run"
 
@@ -24,32 +27,25 @@ typedef struct
 {
   char     *duration;
   char     *log;
+  char     *summary_export;
+  char     *summary_trend_stats;
+  char     *out;
   gint64    iterations;
   int       vus;
   gboolean  quiet;
+  /* Parsed from the options above. */
+  GStrv     trend_stats;
+  char     *json_path;
 } RunOptions;
 
-/* What the event stream held, until the metrics give k6's summary. */
 typedef struct
 {
-  guint64 sessions;
-  guint64 sent;
-  guint64 received;
-  guint64 errors;
-  guint64 checks_passed;
-  guint64 checks_failed;
-} EventCounts;
-
-typedef struct
-{
-  VolleyRun   *run;
-  GMainLoop   *loop;
-  GAsyncQueue *events;
-  EventCounts  counts;
-  guint        n_signals;
-  gboolean     events_ended;
-  gboolean     show_progress;
-  gboolean     quiet;
+  VolleyRun        *run;
+  GMainLoop        *loop;
+  VolleyJsonOutput *json;
+  guint             n_signals;
+  gboolean          show_progress;
+  gboolean          quiet;
 } RunSession;
 
 static void
@@ -57,6 +53,11 @@ run_options_clear (RunOptions *options)
 {
   g_clear_pointer (&options->duration, g_free);
   g_clear_pointer (&options->log, g_free);
+  g_clear_pointer (&options->summary_export, g_free);
+  g_clear_pointer (&options->summary_trend_stats, g_free);
+  g_clear_pointer (&options->out, g_free);
+  g_clear_pointer (&options->trend_stats, g_strfreev);
+  g_clear_pointer (&options->json_path, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunOptions, run_options_clear)
@@ -77,6 +78,14 @@ parse_run_options (RunOptions   *options,
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &options->log,
       N_("Write every event to FILE, one JSON object a line (default: a new file in "
          "~/.cache/volley/runs)"), N_("FILE") },
+    { "summary-trend-stats", 0, 0, G_OPTION_ARG_STRING, &options->summary_trend_stats,
+      N_("Show these stats of Trends in the summary, as k6 does (default: "
+         "“avg,min,med,max,p(90),p(95)”)"), N_("STATS") },
+    { "summary-export", 0, 0, G_OPTION_ARG_FILENAME, &options->summary_export,
+      N_("Write the end-of-test summary to FILE as k6’s JSON"), N_("FILE") },
+    { "out", 'o', 0, G_OPTION_ARG_STRING, &options->out,
+      N_("Write every metric sample to FILE as k6’s JSON lines (“json=results.json”; a "
+         "“.gz” name is gzipped, “json=-” is stdout)"), N_("json=FILE") },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet,
       N_("Print nothing but errors"), NULL },
     G_OPTION_ENTRY_NULL
@@ -88,8 +97,9 @@ parse_run_options (RunOptions   *options,
                                   "the options override the profile’s scenario as k6’s do."));
   g_option_context_set_description (context,
                                     _("Ctrl+C stops gracefully, a second Ctrl+C at once.\n"
-                                      "Exit status: 0 when the run ended, 104 for an invalid "
-                                      "profile, 105 when stopped by a signal."));
+                                      "Exit status: 0 when the run ended, 99 when thresholds "
+                                      "were crossed, 104 for an invalid profile, 105 when "
+                                      "stopped by a signal."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   return _volley_cli_parse_options (context, COMMAND, argc, argv);
@@ -117,6 +127,31 @@ check_run_options (const RunOptions  *options,
   /* As in k6, the shortcuts pick one executor. */
   if (options->duration != NULL && options->iterations != -1)
     return _volley_cli_usage_error (COMMAND, _("--duration and --iterations exclude each other"));
+
+  return -1;
+}
+
+/* k6's --out takes TYPE=ARGUMENT; Volley writes the json type. */
+static int
+parse_output_options (RunOptions *options)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (options->summary_trend_stats != NULL &&
+      !volley_summary_parse_trend_stats (options->summary_trend_stats, &options->trend_stats,
+                                         &error))
+    return _volley_cli_usage_error (COMMAND, _("--summary-trend-stats: %s"), error->message);
+
+  if (options->out == NULL)
+    return -1;
+
+  if (strcmp (options->out, "json") == 0)
+    options->json_path = g_strdup ("-");
+  else if (g_str_has_prefix (options->out, "json=") && options->out[5] != '\0')
+    options->json_path = g_strdup (options->out + 5);
+  else
+    return _volley_cli_usage_error (COMMAND, _("--out: “%s” is not an output Volley writes "
+                                               "(expected json=FILE)"), options->out);
 
   return -1;
 }
@@ -177,80 +212,6 @@ print_profile_error (const char   *path,
 }
 
 /* Progress */
-
-static void
-count_batch (EventCounts      *counts,
-             VolleyEventBatch *batch)
-{
-  guint n_events = volley_event_batch_get_n_events (batch);
-
-  for (guint i = 0; i < n_events; i++)
-    {
-      const VolleyRunEvent *event = volley_event_batch_get_event (batch, i);
-
-      switch ((VolleyRunEventKind) event->kind)
-        {
-        case VOLLEY_RUN_EVENT_CONNECTING:
-          counts->sessions++;
-          break;
-
-        case VOLLEY_RUN_EVENT_SENT:
-          counts->sent++;
-          break;
-
-        case VOLLEY_RUN_EVENT_RECEIVED:
-          counts->received++;
-          break;
-
-        case VOLLEY_RUN_EVENT_ERROR:
-          counts->errors++;
-          break;
-
-        case VOLLEY_RUN_EVENT_CHECK:
-          if (event->flags & VOLLEY_RUN_EVENT_FLAG_PASSED)
-            counts->checks_passed++;
-          else
-            counts->checks_failed++;
-          break;
-
-        case VOLLEY_RUN_EVENT_VU_START:
-        case VOLLEY_RUN_EVENT_OPEN:
-        case VOLLEY_RUN_EVENT_PING_SENT:
-        case VOLLEY_RUN_EVENT_PING_RECEIVED:
-        case VOLLEY_RUN_EVENT_PONG_RECEIVED:
-        case VOLLEY_RUN_EVENT_CLOSE:
-        case VOLLEY_RUN_EVENT_LOG:
-        case VOLLEY_RUN_EVENT_TIMER:
-        case VOLLEY_RUN_EVENT_ITERATION_END:
-        case VOLLEY_RUN_EVENT_VU_STOP:
-        default:
-          break;
-        }
-    }
-}
-
-/* Takes what the VUs published so far; with @until_end, everything up to
- * the end marker of a finished run, which the progress tick may have taken
- * already. */
-static void
-drain_events (RunSession *session,
-              gboolean    until_end)
-{
-  while (!session->events_ended)
-    {
-      g_autoptr(VolleyEventBatch) batch = NULL;
-
-      batch = until_end ? g_async_queue_pop (session->events)
-                        : g_async_queue_try_pop (session->events);
-      if (batch == NULL)
-        return;
-
-      if (volley_event_batch_is_end (batch))
-        session->events_ended = TRUE;
-      else
-        count_batch (&session->counts, batch);
-    }
-}
 
 static guint
 count_digits (guint value)
@@ -332,7 +293,6 @@ progress_cb (gpointer user_data)
 {
   RunSession *session = user_data;
 
-  drain_events (session, FALSE);
   if (session->show_progress)
     print_progress (session, FALSE);
 
@@ -378,23 +338,94 @@ finished_cb (VolleyRun *run,
   g_main_loop_quit (session->loop);
 }
 
-/* Not translated: scripts read it, until k6's summary replaces it. */
+/* The gauges reach --out through the metrics, as no event carries them. */
 static void
-print_counts (RunSession *session)
+forward_gauge_cb (const char *name,
+                  double      value,
+                  gint64      time,
+                  gpointer    user_data)
 {
-  const EventCounts *counts = &session->counts;
+  volley_json_output_add_gauge (user_data, name, value, time);
+}
+
+static int
+start_json_output (RunSession       *session,
+                   const RunOptions *options,
+                   VolleyProfile    *profile)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (options->json_path == NULL)
+    return -1;
+
+  session->json = volley_json_output_start (volley_run_get_event_hub (session->run), profile,
+                                            options->json_path, &error);
+  if (session->json == NULL)
+    {
+      fprintf (stderr, "volley %s: --out: %s\n", COMMAND, error->message);
+      return VOLLEY_EXIT_FAILURE;
+    }
+
+  return -1;
+}
+
+static gboolean
+finish_json_output (RunSession *session)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (session->json == NULL || volley_json_output_finish (session->json, &error))
+    return TRUE;
+
+  fprintf (stderr, "volley %s: --out: %s\n", COMMAND, error->message);
+
+  return FALSE;
+}
+
+static gboolean
+export_summary (VolleySummary *summary,
+                const char    *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = volley_summary_to_json (summary);
+
+  if (g_file_replace_contents (file, json, strlen (json), NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                               NULL, &error))
+    return TRUE;
+
+  fprintf (stderr, "volley %s: --summary-export: %s\n", COMMAND, error->message);
+
+  return FALSE;
+}
+
+/* k6's last word on crossed thresholds: an error line, on stderr. */
+static void
+print_crossed (RunSession    *session,
+               VolleySummary *summary)
+{
+  g_auto(GStrv) crossed = volley_summary_get_crossed (summary);
+  g_autofree char *names = g_strjoinv (", ", crossed);
+  gint64 seconds = volley_run_get_elapsed (session->run) / G_USEC_PER_SEC;
+
+  if (volley_summary_get_aborted (summary))
+    fprintf (stderr, "ERRO[%04" G_GINT64_FORMAT "] thresholds on metrics '%s' were crossed; at "
+             "least one has abortOnFail enabled, stopping test prematurely\n", seconds, names);
+  fprintf (stderr, "ERRO[%04" G_GINT64_FORMAT "] thresholds on metrics '%s' have been crossed\n",
+           seconds, names);
+}
+
+/* k6's summary on stdout, then the journal's path, which scripts read. */
+static void
+print_summary (RunSession    *session,
+               VolleySummary *summary)
+{
+  g_autofree char *text = volley_summary_to_text (summary);
   g_autofree char *journal = g_file_get_parse_name (volley_run_get_journal_file (session->run));
 
-  printf ("iterations: %" G_GUINT64_FORMAT " complete, %" G_GUINT64_FORMAT " interrupted\n",
-          volley_run_get_complete_iterations (session->run),
-          volley_run_get_interrupted_iterations (session->run));
-  printf ("sessions: %" G_GUINT64_FORMAT "\n", counts->sessions);
-  printf ("messages: %" G_GUINT64_FORMAT " sent, %" G_GUINT64_FORMAT " received\n",
-          counts->sent, counts->received);
-  printf ("errors: %" G_GUINT64_FORMAT "\n", counts->errors);
-  printf ("checks: %" G_GUINT64_FORMAT " passed, %" G_GUINT64_FORMAT " failed\n",
-          counts->checks_passed, counts->checks_failed);
+  fputs (text, stdout);
   printf ("journal: %s\n", journal);
+  fflush (stdout);
 }
 
 static void
@@ -413,15 +444,61 @@ run_until_finished (RunSession *session)
 }
 
 static int
+report_start_error (const char   *path,
+                    const GError *error)
+{
+  if (g_error_matches (error, VOLLEY_ERROR, VOLLEY_ERROR_INVALID))
+    {
+      print_profile_error (path, error);
+      return VOLLEY_EXIT_INVALID_CONFIG;
+    }
+
+  fprintf (stderr, "volley %s: %s\n", COMMAND, error->message);
+
+  return VOLLEY_EXIT_FAILURE;
+}
+
+/* After the run: the outputs, the summary and k6's exit status. */
+static int
+report_run (RunSession       *session,
+            const RunOptions *options)
+{
+  g_autoptr(VolleySummary) summary = NULL;
+  g_auto(GStrv) crossed = NULL;
+  gboolean written;
+
+  written = finish_json_output (session);
+  summary = volley_summary_new (volley_run_get_metrics (session->run),
+                                (const char * const *) options->trend_stats);
+  if (options->summary_export != NULL)
+    written = export_summary (summary, options->summary_export) && written;
+
+  if (!options->quiet)
+    print_summary (session, summary);
+
+  crossed = volley_summary_get_crossed (summary);
+  if (crossed[0] != NULL)
+    print_crossed (session, summary);
+
+  if (session->n_signals > 0)
+    return VOLLEY_EXIT_SIGNAL;
+  if (crossed[0] != NULL)
+    return VOLLEY_EXIT_THRESHOLDS;
+
+  return written ? VOLLEY_EXIT_OK : VOLLEY_EXIT_FAILURE;
+}
+
+static int
 run_profile (const RunOptions *options,
              VolleyProfile    *profile,
              const char       *path)
 {
   g_autoptr(VolleyRun) run = volley_run_new (profile);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GAsyncQueue) events = volley_event_hub_subscribe (volley_run_get_event_hub (run));
   g_autoptr(GError) error = NULL;
-  RunSession session = { run, loop, events };
+  g_autoptr(VolleyJsonOutput) json = NULL;
+  RunSession session = { run, loop };
+  int status;
 
   session.quiet = options->quiet;
   session.show_progress = !options->quiet && isatty (fileno (stderr));
@@ -433,27 +510,27 @@ run_profile (const RunOptions *options,
       volley_run_set_journal_file (run, file);
     }
 
-  if (!volley_run_start (run, &error))
-    {
-      if (g_error_matches (error, VOLLEY_ERROR, VOLLEY_ERROR_INVALID))
-        {
-          print_profile_error (path, error);
-          return VOLLEY_EXIT_INVALID_CONFIG;
-        }
+  /* An invalid profile leaves no empty --out file behind. */
+  if (!volley_profile_validate (profile, &error))
+    return report_start_error (path, error);
 
-      fprintf (stderr, "volley %s: %s\n", COMMAND, error->message);
-      return VOLLEY_EXIT_FAILURE;
-    }
+  status = start_json_output (&session, options, profile);
+  json = session.json;
+  if (status >= 0)
+    return status;
+
+  if (!volley_run_start (run, &error))
+    return report_start_error (path, error);
+
+  if (json != NULL)
+    volley_metrics_set_gauge_func (volley_run_get_metrics (run), forward_gauge_cb, json);
 
   run_until_finished (&session);
-  drain_events (&session, TRUE);
 
   if (session.show_progress)
     print_progress (&session, TRUE);
-  if (!options->quiet)
-    print_counts (&session);
 
-  return session.n_signals > 0 ? VOLLEY_EXIT_SIGNAL : VOLLEY_EXIT_OK;
+  return report_run (&session, options);
 }
 
 int
@@ -467,7 +544,8 @@ _volley_cli_run (int    argc,
   int status;
 
   if ((status = parse_run_options (&options, &argc, &argv)) >= 0 ||
-      (status = check_run_options (&options, argc, argv)) >= 0)
+      (status = check_run_options (&options, argc, argv)) >= 0 ||
+      (status = parse_output_options (&options)) >= 0)
     return status;
 
   file = g_file_new_for_commandline_arg (argv[1]);

@@ -49,9 +49,11 @@ struct _VolleyEventHub
 
 struct _VolleyEventWriter
 {
-  VolleyEventHub   *hub;
-  VolleyEventBatch *open;
-  gint64            oldest;
+  VolleyEventHub      *hub;
+  VolleyEventBatch    *open;
+  gint64               oldest;
+  VolleyEventObserver  observer;
+  gpointer             observer_data;
 };
 
 static const char * const kind_names[] = {
@@ -459,6 +461,9 @@ volley_event_writer_append (VolleyEventWriter    *writer,
   g_return_if_fail (event != NULL);
   g_return_if_fail (event->length == 0 || event->payload != NULL);
 
+  if (writer->observer != NULL)
+    writer->observer (event, writer->observer_data);
+
   if (writer->open != NULL && !batch_has_room (writer->open, event->length))
     volley_event_writer_flush (writer);
 
@@ -494,4 +499,22 @@ volley_event_writer_get_oldest (VolleyEventWriter *writer)
   g_return_val_if_fail (writer != NULL, 0);
 
   return writer->oldest;
+}
+
+/**
+ * volley_event_writer_set_observer:
+ * @observer: (nullable): called with every event appended from now on,
+ *   before it is stored; its payload is valid during the call only
+ *
+ * Set it before the writer's thread appends.
+ */
+void
+volley_event_writer_set_observer (VolleyEventWriter   *writer,
+                                  VolleyEventObserver  observer,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (writer != NULL);
+
+  writer->observer = observer;
+  writer->observer_data = user_data;
 }

@@ -128,6 +128,11 @@ guint64            volley_event_hub_get_n_events   (VolleyEventHub     *hub);
 gsize              volley_event_hub_get_pending_bytes (VolleyEventHub  *hub);
 gsize              volley_event_hub_get_peak_pending_bytes (VolleyEventHub *hub);
 
+/* Sees each event as it is appended, on the writer's thread: where the
+ * metrics of that thread accumulate, with no lock per event. */
+typedef void (*VolleyEventObserver) (const VolleyRunEvent *event,
+                                     gpointer              user_data);
+
 /* Single-threaded: one per worker thread (or per thread that produces). */
 VolleyEventWriter *volley_event_writer_new         (VolleyEventHub     *hub);
 void               volley_event_writer_free        (VolleyEventWriter  *writer);
@@ -135,6 +140,9 @@ void               volley_event_writer_append      (VolleyEventWriter  *writer,
                                                     const VolleyRunEvent *event);
 void               volley_event_writer_flush       (VolleyEventWriter  *writer);
 gint64             volley_event_writer_get_oldest  (VolleyEventWriter  *writer);
+void               volley_event_writer_set_observer (VolleyEventWriter  *writer,
+                                                     VolleyEventObserver observer,
+                                                     gpointer            user_data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VolleyEventBatch, volley_event_batch_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VolleyEventHub, volley_event_hub_free)

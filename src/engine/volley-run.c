@@ -7,6 +7,7 @@
 
 #include "volley-echo-server.h"
 #include "volley-journal.h"
+#include "volley-metrics.h"
 #include "volley-plan.h"
 #include "volley-run.h"
 #include "volley-stage.h"
@@ -27,6 +28,10 @@
 
 /* k6's maxDuration default for shared iterations. */
 #define SHARED_ITERATIONS_MAX_DURATION_US ((gint64) 10 * 60 * G_USEC_PER_SEC)
+
+/* How often k6 samples the vus and vus_max Gauges; abortOnFail thresholds
+ * are checked as often. */
+#define METRICS_SAMPLE_INTERVAL_US G_USEC_PER_SEC
 
 /* VUs created per idle dispatch while starting, so that a run of many VUs
  * does not freeze the UI while they are set up. */
@@ -56,8 +61,10 @@ typedef struct
 
 typedef struct
 {
-  VolleyWorker      *worker;
-  VolleyEventWriter *writer;
+  VolleyWorker       *worker;
+  VolleyEventWriter  *writer;
+  /* Borrowed from the run's metrics; NULL when they are off (benchmarks). */
+  VolleyMetricsShard *shard;
 } RunWorker;
 
 /* A linear piece of the ramp, in µs since the start. */
@@ -89,6 +96,7 @@ struct _VolleyRun
   VolleyEventHub     *hub;
   VolleyPlan         *plan;
   VolleyJournal      *journal;
+  VolleyMetrics      *metrics;
   GPtrArray          *workers;
   GPtrArray          *vus;
   GArray             *ramps;
@@ -109,6 +117,7 @@ struct _VolleyRun
   gint64              graceful_stop;
   gint64              start_time;
   gint64              hard_stop_time;
+  gint64              next_metrics_sample;
 
   /* Property values, on the run's thread. */
   VolleyRunState      state;
@@ -123,6 +132,7 @@ struct _VolleyRun
 
   /* Shared with the VUs' threads. */
   GMutex              mutex;
+  gint64              accept_until;
   guint64             total_iterations;
   guint64             n_claimed;
   guint64             n_complete;
@@ -178,6 +188,11 @@ claim_iteration_cb (VolleyVu *vu,
   gboolean claimed = TRUE;
 
   if (!g_atomic_int_get (&self->accepting) || g_atomic_int_get (&run_vu->retiring))
+    return FALSE;
+
+  /* The scheduler notices the end on its next tick; no iteration may start
+   * in between. */
+  if (g_get_monotonic_time () >= self->accept_until)
     return FALSE;
 
   if (self->mode != VOLLEY_SCENARIO_ITERATIONS)
@@ -238,6 +253,26 @@ flush_stale_batch_cb (gpointer user_data)
 
   if (oldest != 0 && g_get_monotonic_time () - oldest >= FLUSH_INTERVAL_MS * 1000)
     volley_event_writer_flush (run_worker->writer);
+
+  if (run_worker->shard != NULL)
+    volley_metrics_shard_merge (run_worker->shard);
+}
+
+static void
+observe_event_cb (const VolleyRunEvent *event,
+                  gpointer              user_data)
+{
+  volley_metrics_shard_observe (user_data, event);
+}
+
+/* The worker's events feed a shard of the run's metrics on the worker's
+ * thread, which its tick merges. */
+static void
+run_worker_observe (RunWorker     *run_worker,
+                    VolleyMetrics *metrics)
+{
+  run_worker->shard = volley_metrics_add_shard (metrics);
+  volley_event_writer_set_observer (run_worker->writer, observe_event_cb, run_worker->shard);
 }
 
 static RunWorker *
@@ -255,11 +290,14 @@ run_worker_new (VolleyEventHub *hub,
   return run_worker;
 }
 
-/* The writer goes last: until the thread is joined, the tick may flush it. */
+/* The writer goes last: until the thread is joined, the tick may flush it.
+ * The shard's last samples are merged once nothing adds to them. */
 static void
 run_worker_free (RunWorker *run_worker)
 {
   g_clear_pointer (&run_worker->worker, volley_worker_free);
+  if (run_worker->shard != NULL)
+    volley_metrics_shard_merge (run_worker->shard);
   g_clear_pointer (&run_worker->writer, volley_event_writer_free);
   g_free (run_worker);
 }
@@ -436,7 +474,7 @@ volley_run_take_idle_vu (VolleyRun *self)
 
 /* k6's gracefulRampDown: the VU finishes its iteration, within the
  * graceful stop, and the last VU started is the first to go. */
-static void
+static gboolean
 volley_run_retire_vu (VolleyRun *self,
                       gint64     now)
 {
@@ -455,8 +493,10 @@ volley_run_retire_vu (VolleyRun *self,
       g_atomic_int_set (&run_vu->retiring, TRUE);
       self->n_active--;
       volley_vu_stop (run_vu->vu, FALSE);
-      return;
+      return TRUE;
     }
+
+  return FALSE;
 }
 
 static void
@@ -472,7 +512,10 @@ volley_run_follow_target (VolleyRun *self,
     volley_run_start_vu (self, run_vu);
 
   while (self->n_active > target)
-    volley_run_retire_vu (self, now);
+    {
+      if (!volley_run_retire_vu (self, now))
+        break;
+    }
 }
 
 static void
@@ -688,6 +731,7 @@ volley_run_finish (VolleyRun *self,
   Teardown *teardown = g_new0 (Teardown, 1);
 
   volley_run_update_progress (self, now);
+  volley_metrics_stop (self->metrics, now);
 
   teardown->workers = g_steal_pointer (&self->workers);
   teardown->vus = g_steal_pointer (&self->vus);
@@ -706,6 +750,19 @@ volley_run_finish (VolleyRun *self,
   g_task_run_in_thread (task, volley_run_teardown_thread);
 }
 
+/* k6's vus and vus_max, every second; and its abortOnFail, which stops
+ * the run as a first Ctrl+C does. */
+static void
+volley_run_sample_metrics (VolleyRun *self,
+                           gint64     now)
+{
+  self->next_metrics_sample = now + METRICS_SAMPLE_INTERVAL_US;
+  volley_metrics_add_vus (self->metrics, self->n_running, self->max_vus, now);
+
+  if (volley_metrics_check_abort (self->metrics) && self->state == VOLLEY_RUN_STATE_RUNNING)
+    volley_run_stop (self);
+}
+
 static gboolean
 volley_run_tick_cb (gpointer user_data)
 {
@@ -719,6 +776,9 @@ volley_run_tick_cb (gpointer user_data)
 
   if (self->state == VOLLEY_RUN_STATE_RUNNING)
     volley_run_schedule (self, now);
+
+  if (now >= self->next_metrics_sample)
+    volley_run_sample_metrics (self, now);
 
   if (self->state == VOLLEY_RUN_STATE_GRACEFUL_STOP && now >= self->hard_stop_time)
     volley_run_stop_all_hard (self);
@@ -766,12 +826,17 @@ volley_run_begin_running (VolleyRun *self)
     g_ptr_array_add (self->idle_vus, g_ptr_array_index (self->vus, i - 1));
 
   self->start_time = g_get_monotonic_time ();
+  self->accept_until = self->start_time + (self->mode == VOLLEY_SCENARIO_ITERATIONS ?
+                                           SHARED_ITERATIONS_MAX_DURATION_US : self->duration);
   g_atomic_int_set (&self->accepting, TRUE);
 
   if (self->mode == VOLLEY_SCENARIO_STAGES)
     volley_run_follow_target (self, volley_run_target_at (self, 0), self->start_time);
   else
     volley_run_follow_target (self, self->n_initial_vus, self->start_time);
+
+  volley_metrics_start (self->metrics, self->start_time);
+  volley_run_sample_metrics (self, self->start_time);
 
   /* Whoever sees the state change sees the VUs that it started. */
   volley_run_update_progress (self, self->start_time);
@@ -814,6 +879,7 @@ volley_run_finalize (GObject *object)
   g_clear_pointer (&self->hub, volley_event_hub_free);
   g_clear_pointer (&self->plan, volley_plan_unref);
   g_clear_pointer (&self->ramps, g_array_unref);
+  g_clear_pointer (&self->metrics, volley_metrics_free);
   g_clear_pointer (&self->stopped, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->mutex);
@@ -1058,6 +1124,21 @@ volley_run_get_event_hub (VolleyRun *self)
   return self->hub;
 }
 
+/**
+ * volley_run_get_metrics:
+ *
+ * Returns: (transfer none) (nullable): k6's metrics of the run, from its
+ *   start on (%NULL before), complete once it has finished. They live as
+ *   long as the run.
+ */
+VolleyMetrics *
+volley_run_get_metrics (VolleyRun *self)
+{
+  g_return_val_if_fail (VOLLEY_IS_RUN (self), NULL);
+
+  return self->metrics;
+}
+
 static gboolean
 volley_run_build_plan (VolleyRun  *self,
                        GError    **error)
@@ -1077,6 +1158,15 @@ volley_run_build_plan (VolleyRun  *self,
   self->plan = volley_plan_new (self->profile, echo_url, error);
 
   return self->plan != NULL;
+}
+
+static gboolean
+volley_run_make_metrics (VolleyRun  *self,
+                         GError    **error)
+{
+  self->metrics = volley_metrics_new (self->profile, error);
+
+  return self->metrics != NULL;
 }
 
 static gboolean
@@ -1143,6 +1233,11 @@ volley_run_start_workers (VolleyRun *self)
   for (guint i = 0; i < n_workers; i++)
     g_ptr_array_add (self->workers, run_worker_new (self->hub, i));
 
+  /* Benchmarks measure what the metrics cost by turning them off. */
+  if (g_getenv ("VOLLEY_BENCH_NO_METRICS") == NULL)
+    for (guint i = 0; i < n_workers; i++)
+      run_worker_observe (g_ptr_array_index (self->workers, i), self->metrics);
+
   self->vus = g_ptr_array_new_with_free_func ((GDestroyNotify) run_vu_free);
   self->idle_vus = g_ptr_array_new ();
   self->active_stack = g_ptr_array_new ();
@@ -1182,6 +1277,7 @@ volley_run_start (VolleyRun  *self,
 
   if (!volley_profile_validate (self->profile, error) ||
       !volley_run_build_plan (self, error) ||
+      !volley_run_make_metrics (self, error) ||
       !volley_run_start_journal (self, error))
     return FALSE;
 

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "volley-metrics.h"
 #include "volley-profile.h"
 #include "volley-run-event.h"
 
@@ -40,6 +41,7 @@ GFile           *volley_run_get_journal_file           (VolleyRun      *self);
 void             volley_run_set_n_workers              (VolleyRun      *self,
                                                         guint           n_workers);
 VolleyEventHub  *volley_run_get_event_hub              (VolleyRun      *self);
+VolleyMetrics   *volley_run_get_metrics                (VolleyRun      *self);
 gboolean         volley_run_start                      (VolleyRun      *self,
                                                         GError        **error);
 void             volley_run_stop                       (VolleyRun      *self);
