@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "volley-application.h"
@@ -152,9 +153,9 @@ test_window_title (WindowFixture *fixture,
 {
   AdwWindowTitle *title = ADW_WINDOW_TITLE (get_template_child (fixture->window, "window_title"));
 
-  g_assert_cmpstr (adw_window_title_get_title (title), ==, "Volley");
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "Untitled Profile");
   g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "");
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Volley");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Untitled Profile");
   g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (test_app))
                  == GTK_WINDOW (fixture->window));
 }
@@ -400,7 +401,8 @@ test_window_quit (WindowFixture *fixture,
 static void
 test_window_open_file (void)
 {
-  g_autoptr(GFile) file = g_file_new_for_path ("/tmp/checkout-flow.json");
+  g_autoptr(GFile) file = g_file_new_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "examples",
+                                                     "echo.volley.json", NULL);
   AdwWindowTitle *title;
   VolleyWindow *window;
 
@@ -411,8 +413,9 @@ test_window_open_file (void)
   WAIT_FOR (is_mapped (window));
 
   title = ADW_WINDOW_TITLE (get_template_child (window, "window_title"));
-  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "checkout-flow.json");
-  WAIT_FOR (shows_text (GTK_WIDGET (window), "Opening profiles comes in a later release"));
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, "Echo");
+  g_assert_true (g_str_has_suffix (adw_window_title_get_subtitle (title), "examples/echo.volley.json"));
+  g_assert_true (g_file_equal (volley_window_get_file (window), file));
 
   gtk_window_close (GTK_WINDOW (window));
   WAIT_FOR (window == NULL);
@@ -430,7 +433,14 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *recent_files = NULL;
   int status;
+
+  /* Opening a file adds it to the recent files: not the user's. */
+  data_home = g_dir_make_tmp ("volley-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   g_test_init (&argc, &argv, NULL);
 
@@ -456,5 +466,10 @@ main (int   argc,
 
   status = g_test_run ();
   g_clear_object (&test_app);
+
+  recent_files = g_build_filename (data_home, "recently-used.xbel", NULL);
+  g_unlink (recent_files);
+  g_rmdir (data_home);
+
   return status;
 }

@@ -21,6 +21,11 @@ static const struct {
 } application_accels[] = {
   { "app.new-window", { "<Control><Shift>n", NULL } },
   { "app.quit", { "<Control>q", NULL } },
+  { "win.new", { "<Control>n", NULL } },
+  { "win.open", { "<Control>o", NULL } },
+  { "win.run", { "<Control>r", NULL } },
+  { "win.save", { "<Control>s", NULL } },
+  { "win.save-as", { "<Control><Shift>s", NULL } },
   { "win.show-help-overlay", { "<Control>question", NULL } },
 };
 
@@ -33,13 +38,30 @@ volley_application_new (void)
                        NULL);
 }
 
+/* A newcomer's first window shows a profile that runs as it is, against
+ * the built-in echo server; later ones start from a new profile. */
+static VolleyWindow *
+volley_application_new_first_window (VolleyApplication *self)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  VolleyWindow *window = volley_window_new (self);
+
+  if (!g_settings_get_boolean (settings, "first-run-done"))
+    {
+      volley_window_open_example (window);
+      g_settings_set_boolean (settings, "first-run-done", TRUE);
+    }
+
+  return window;
+}
+
 static void
 volley_application_activate (GApplication *app)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (volley_window_new (VOLLEY_APPLICATION (app)));
+    window = GTK_WINDOW (volley_application_new_first_window (VOLLEY_APPLICATION (app)));
 
   gtk_window_present (window);
 }
@@ -56,8 +78,10 @@ volley_application_open (GApplication  *app,
     {
       VolleyWindow *window = volley_window_new (VOLLEY_APPLICATION (app));
 
-      volley_window_open (window, files[i]);
+      /* Shown first, so that the dialog of a file that cannot be loaded
+       * appears over it. */
       gtk_window_present (GTK_WINDOW (window));
+      volley_window_open (window, files[i]);
     }
 }
 
