@@ -121,8 +121,8 @@ check_run_options (const RunOptions  *options,
     return _volley_cli_usage_error (COMMAND, _("--vus must be 1 or more, not %d"), options->vus);
 
   if (options->iterations != -1 && options->iterations < 1)
-    return _volley_cli_usage_error (COMMAND, _("--iterations must be 1 or more, not %" G_GINT64_FORMAT),
-                                    options->iterations);
+    return _volley_cli_usage_error (COMMAND, _("--iterations must be 1 or more, not %lld"),
+                                    (long long) options->iterations);
 
   /* As in k6, the shortcuts pick one executor. */
   if (options->duration != NULL && options->iterations != -1)
