@@ -4,8 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "volley-application.h"
-#include "volley-run-log-entry.h"
-#include "volley-run-log.h"
+#include "volley-log-view.h"
 #include "volley-window.h"
 
 /* The window's files, run controls and first start, as a user meets them:
@@ -627,16 +626,16 @@ run_is_finished (VolleyRun *run)
 }
 
 static gboolean
-log_shows_kind (VolleyRunLog *log,
-                const char   *kind)
+log_shows_kind (VolleyLogView *log,
+                const char    *kind)
 {
-  GListModel *entries = volley_run_log_get_entries (log);
+  GListModel *entries = G_LIST_MODEL (volley_log_view_get_model (log));
 
   for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
     {
-      g_autoptr(VolleyRunLogEntry) entry = g_list_model_get_item (entries, i);
+      g_autoptr(VolleyLogRow) entry = g_list_model_get_item (entries, i);
 
-      if (g_str_equal (volley_run_log_entry_get_kind (entry), kind))
+      if (g_str_equal (volley_log_row_get_kind (entry), kind))
         return TRUE;
     }
 
@@ -644,17 +643,17 @@ log_shows_kind (VolleyRunLog *log,
 }
 
 static guint
-log_count_kind (VolleyRunLog *log,
-                const char   *kind)
+log_count_kind (VolleyLogView *log,
+                const char    *kind)
 {
-  GListModel *entries = volley_run_log_get_entries (log);
+  GListModel *entries = G_LIST_MODEL (volley_log_view_get_model (log));
   guint count = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
     {
-      g_autoptr(VolleyRunLogEntry) entry = g_list_model_get_item (entries, i);
+      g_autoptr(VolleyLogRow) entry = g_list_model_get_item (entries, i);
 
-      if (g_str_equal (volley_run_log_entry_get_kind (entry), kind))
+      if (g_str_equal (volley_log_row_get_kind (entry), kind))
         count++;
     }
 
@@ -668,7 +667,7 @@ test_run (WindowFixture *fixture,
   VolleyWindow *window = fixture->window;
   g_autoptr(GFile) file = example_file ("echo.volley.json");
   GtkWidget *editor = get_template_child (window, "editor_stack");
-  VolleyRunLog *log = get_template_child (window, "run_log");
+  VolleyLogView *log = get_template_child (window, "run_log");
   g_autoptr(VolleyRun) run = NULL;
 
   g_assert_true (volley_window_open (window, file));
@@ -678,7 +677,7 @@ test_run (WindowFixture *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   run = g_object_ref (volley_window_get_run (window));
   g_assert_nonnull (run);
-  g_assert_true (volley_run_log_get_run (log) == run);
+  g_assert_true (volley_log_view_get_run (log) == run);
 
   /* Locked while it runs. */
   g_assert_false (gtk_widget_get_sensitive (editor));
@@ -690,7 +689,7 @@ test_run (WindowFixture *fixture,
   WAIT_FOR (run_is_finished (run));
   g_assert_cmpuint (volley_run_get_complete_iterations (run), ==, 3);
   g_assert_cmpuint (volley_run_get_interrupted_iterations (run), ==, 0);
-  WAIT_FOR (shows_text (GTK_WIDGET (window), "Run finished: 3 iterations"));
+  WAIT_FOR (shows_text (GTK_WIDGET (window), "Run finished: 3 iterations · thresholds passed"));
 
   g_assert_null (volley_window_get_run (window));
   g_assert_true (gtk_widget_get_sensitive (editor));
@@ -700,7 +699,7 @@ test_run (WindowFixture *fixture,
 
   /* Three iterations, each: connecting, open, sent, received, check, close,
    * iteration end; and the VU's start and stop. */
-  WAIT_FOR (g_list_model_get_n_items (volley_run_log_get_entries (log)) >= 3 * 7 + 2);
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (volley_log_view_get_model (log))) >= 3 * 7 + 2);
   g_assert_true (log_shows_kind (log, "Received"));
   g_assert_true (log_shows_kind (log, "Iteration end"));
   g_assert_true (is_mapped (log));
@@ -801,31 +800,48 @@ last_entry_is (GListModel *entries,
                const char *kind)
 {
   guint n_items = g_list_model_get_n_items (entries);
-  g_autoptr(VolleyRunLogEntry) last = n_items > 0 ? g_list_model_get_item (entries, n_items - 1) : NULL;
+  g_autoptr(VolleyLogRow) last = n_items > 0 ? g_list_model_get_item (entries, n_items - 1) : NULL;
 
-  return last != NULL && g_str_equal (volley_run_log_entry_get_kind (last), kind);
+  return last != NULL && g_str_equal (volley_log_row_get_kind (last), kind);
 }
 
-/* More events than the log keeps: it shows the newest. */
+/* More events than the old simple log kept (10,000): the log view keeps
+ * them all, the newest last, and filters them by kind and text. */
 static void
 test_run_log_limit (WindowFixture *fixture,
                     gconstpointer  data)
 {
   VolleyWindow *window = fixture->window;
-  VolleyRunLog *log = get_template_child (window, "run_log");
-  GListModel *entries = volley_run_log_get_entries (log);
+  VolleyLogView *log = get_template_child (window, "run_log");
+  GtkEditable *search = (GtkEditable *) gtk_widget_get_template_child (GTK_WIDGET (log), VOLLEY_TYPE_LOG_VIEW, "search_entry");
+  GListModel *entries;
+  VolleyLogStore *store;
   g_autoptr(VolleyRun) run = NULL;
 
   /* Each iteration of the new profile: connecting, open, sent, received,
    * close, iteration end. */
   volley_scenario_set_iterations (volley_profile_get_scenario (volley_window_get_profile (window)),
-                                  VOLLEY_RUN_LOG_MAX_ENTRIES / 6 + 100);
+                                  10000 / 6 + 100);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   run = g_object_ref (volley_window_get_run (window));
+  entries = G_LIST_MODEL (volley_log_view_get_model (log));
+  store = volley_log_model_get_store (volley_log_view_get_model (log));
   WAIT_FOR (run_is_finished (run));
   WAIT_FOR (last_entry_is (entries, "VU stopped"));
-  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, VOLLEY_RUN_LOG_MAX_ENTRIES);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, (10000 / 6 + 100) * 6 + 2);
+  g_assert_cmpuint (volley_log_store_get_n_dropped (store), ==, 0);
+  g_assert_true (volley_log_view_get_following (log));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (log), VOLLEY_TYPE_LOG_VIEW, "messages_button")), FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, (10000 / 6 + 100) * 4 + 2);
+  g_assert_false (log_shows_kind (log, "Sent"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (log), VOLLEY_TYPE_LOG_VIEW, "messages_button")), TRUE);
+
+  gtk_editable_set_text (search, "no such payload anywhere");
+  WAIT_FOR (g_list_model_get_n_items (entries) == 0);
+  gtk_editable_set_text (search, "");
+  WAIT_FOR (g_list_model_get_n_items (entries) == (10000 / 6 + 100) * 6 + 2);
 }
 
 static void
@@ -969,6 +985,54 @@ isolate_user_folders (void)
   g_setenv ("XDG_CONFIG_HOME", config, TRUE);
 }
 
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *changes)
+{
+  changes[0]++;
+  changes[1] = position;
+  changes[2] = removed;
+  changes[3] = added;
+}
+
+/* Rows on demand, one change for all that a sync brings, and details. */
+static void
+test_log_model (void)
+{
+  g_autoptr(VolleyLogStore) store = volley_log_store_new (0, 0);
+  g_autoptr(VolleyLogModel) model = volley_log_model_new (store);
+  g_autoptr(VolleyLogRow) row = NULL;
+  g_autofree char *details = NULL;
+  guint changes[4] = { 0 };
+  VolleyRunEvent event = { .time = 1500, .vu = 4, .kind = VOLLEY_RUN_EVENT_RECEIVED,
+                           .payload = "{\"a\":[1,2]}", .length = 11 };
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), changes);
+  for (guint i = 0; i < 3; i++)
+    volley_log_store_append (store, &event);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  volley_log_model_sync (VOLLEY_LOG_MODEL (model));
+  g_assert_cmpuint (changes[0], ==, 1);
+  g_assert_cmpuint (changes[1], ==, 0);
+  g_assert_cmpuint (changes[2], ==, 0);
+  g_assert_cmpuint (changes[3], ==, 3);
+
+  row = g_list_model_get_item (G_LIST_MODEL (model), 2);
+  g_assert_cmpstr (volley_log_row_get_kind (row), ==, "Received");
+  g_assert_cmpstr (volley_log_row_get_time (row), ==, "1.500");
+  g_assert_cmpstr (volley_log_row_get_css_class (row), ==, "log-received");
+  details = volley_log_row_dup_details (row);
+  g_assert_cmpstr (details, ==, "{\n  \"a\" : [\n    1,\n    2\n  ]\n}");
+
+  volley_log_filter_set_vu (volley_log_model_get_filter (model), 3);
+  volley_log_model_refilter (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+  g_assert_cmpuint (changes[0], ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1007,6 +1071,7 @@ main (int   argc,
   add_window_test ("/volley/app/window/run/log-limit", test_run_log_limit);
   add_window_test ("/volley/app/window/accels", test_accels);
   g_test_add_func ("/volley/app/window/first-start", test_first_start);
+  g_test_add_func ("/volley/app/log-view/model", test_log_model);
   g_test_add_func ("/volley/app/window/open-from-command-line", test_open_from_command_line);
 
   status = g_test_run ();

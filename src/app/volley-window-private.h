@@ -2,8 +2,9 @@
 #pragma once
 
 #include "volley-echo-server.h"
+#include "volley-metrics-view.h"
 #include "volley-profile.h"
-#include "volley-run-log.h"
+#include "volley-log-view.h"
 #include "volley-run.h"
 #include "volley-window.h"
 
@@ -28,12 +29,13 @@ struct _VolleyWindow
   GtkWidget                *handlers_page;
   GtkRevealer              *lock_revealer;
   GtkLabel                 *messages_label;
+  VolleyMetricsView        *metrics_view;
   GtkLabel                 *progress_label;
   GMenu                    *recent_menu;
   AdwViewStack             *results_stack;
   GtkButton                *run_button;
   AdwButtonContent         *run_button_content;
-  VolleyRunLog             *run_log;
+  VolleyLogView            *run_log;
   GtkStack                 *run_stack;
   GtkWidget                *scenario_page;
   AdwStatusPage            *status_page;

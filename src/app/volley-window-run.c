@@ -168,11 +168,27 @@ format_run_summary (VolleyRun *run)
                           complete);
 }
 
+/* The run's outcome, and whether its thresholds held if it has any. */
+static char *
+format_run_outcome (VolleyWindow *self,
+                    VolleyRun    *run)
+{
+  g_autofree char *summary = format_run_summary (run);
+  g_autofree char *verdict = volley_metrics_view_dup_threshold_verdict (self->metrics_view);
+
+  if (verdict == NULL)
+    return g_steal_pointer (&summary);
+
+  /* Translators: a run's outcome, then whether its thresholds held, as
+   * “Run finished: 3 iterations · thresholds passed” */
+  return g_strdup_printf (_("%s · %s"), summary, verdict);
+}
+
 static void
 run_finished_cb (VolleyWindow *self,
                  VolleyRun    *run)
 {
-  g_autofree char *summary = format_run_summary (run);
+  g_autofree char *summary = format_run_outcome (self, run);
 
   g_signal_handlers_disconnect_by_data (run, self);
   _volley_window_set_run (self, NULL);
@@ -213,10 +229,12 @@ _volley_window_start_run (VolleyWindow *self)
 
   run = volley_run_new (self->profile);
   /* The log subscribes before the first event can exist. */
-  volley_run_log_set_run (self->run_log, run);
+  volley_log_view_set_run (self->run_log, run);
+  volley_metrics_view_set_run (self->metrics_view, run);
   if (!volley_run_start (run, &error))
     {
-      volley_run_log_set_run (self->run_log, NULL);
+      volley_log_view_set_run (self->run_log, NULL);
+      volley_metrics_view_set_run (self->metrics_view, NULL);
       _volley_window_show_error (self, _("Could Not Start the Test"), NULL, error->message);
       return;
     }

@@ -674,7 +674,8 @@ volley_window_class_init (VolleyWindowClass *klass)
   g_type_ensure (VOLLEY_TYPE_CONNECTION_PAGE);
   g_type_ensure (VOLLEY_TYPE_CONSOLE);
   g_type_ensure (VOLLEY_TYPE_HANDLERS_PAGE);
-  g_type_ensure (VOLLEY_TYPE_RUN_LOG);
+  g_type_ensure (VOLLEY_TYPE_METRICS_VIEW);
+  g_type_ensure (VOLLEY_TYPE_LOG_VIEW);
   g_type_ensure (VOLLEY_TYPE_SCENARIO_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/volley-window.ui");
@@ -688,6 +689,7 @@ volley_window_class_init (VolleyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VolleyWindow, handlers_page);
   gtk_widget_class_bind_template_child (widget_class, VolleyWindow, lock_revealer);
   gtk_widget_class_bind_template_child (widget_class, VolleyWindow, messages_label);
+  gtk_widget_class_bind_template_child (widget_class, VolleyWindow, metrics_view);
   gtk_widget_class_bind_template_child (widget_class, VolleyWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, VolleyWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, VolleyWindow, results_stack);

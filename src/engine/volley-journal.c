@@ -582,6 +582,25 @@ append_event (GString              *out,
   append_literal (out, "}\n");
 }
 
+/**
+ * volley_journal_format_event:
+ * @out: where the line goes
+ * @event: the event
+ * @start_time: the run's start, on the monotonic clock
+ *
+ * Appends @event to @out as one line of the journal's format.
+ */
+void
+volley_journal_format_event (GString              *out,
+                             const VolleyRunEvent *event,
+                             gint64                start_time)
+{
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (event != NULL);
+
+  append_event (out, event, start_time);
+}
+
 static void
 journal_append_batch (VolleyJournal    *self,
                       VolleyEventBatch *batch)

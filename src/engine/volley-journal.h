@@ -57,6 +57,12 @@ guint64        volley_journal_get_n_written   (VolleyJournal   *journal);
 GFile         *volley_journal_default_file    (void);
 void           volley_journal_free            (VolleyJournal   *journal);
 
+/* Appends @event to @out as one journal line (ending in "\n"), with "t"
+ * counted from @start_time: for other writers of the same format. */
+void           volley_journal_format_event    (GString              *out,
+                                               const VolleyRunEvent *event,
+                                               gint64                start_time);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VolleyJournal, volley_journal_free)
 
 G_END_DECLS

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "volley-log-row.h"
+#include "volley-log-store.h"
+
+G_BEGIN_DECLS
+
+#define VOLLEY_TYPE_LOG_MODEL (volley_log_model_get_type ())
+
+/* A list of VolleyLogRow over a store's filtered view. Rows are made when
+ * asked for, never kept. volley_log_model_sync() brings it up to date with
+ * the store in one items-changed (two when the store dropped a segment: the
+ * old rows leave the front, the new ones come at the end). */
+G_DECLARE_FINAL_TYPE (VolleyLogModel, volley_log_model, VOLLEY, LOG_MODEL, GObject)
+
+VolleyLogModel  *volley_log_model_new        (VolleyLogStore *store);
+VolleyLogStore  *volley_log_model_get_store  (VolleyLogModel *self);
+VolleyLogFilter *volley_log_model_get_filter (VolleyLogModel *self);
+void             volley_log_model_sync       (VolleyLogModel *self);
+void             volley_log_model_refilter   (VolleyLogModel *self);
+
+G_END_DECLS
