@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "volley-log-view.h"
+#include "volley-wrap-box.h"
 
 /* At most once a frame: the rows of a busy run arrive in a few changes. */
 #define DRAIN_INTERVAL_MS 16
@@ -750,6 +751,17 @@ volley_log_view_set_property (GObject      *object,
     }
 }
 
+/* -1 is "every VU": say so rather than show the number. */
+static gboolean
+vu_spin_output_cb (GtkSpinButton *spin)
+{
+  if (gtk_spin_button_get_value_as_int (spin) >= 0)
+    return FALSE;
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), _("All VUs"));
+  return TRUE;
+}
+
 static void
 volley_log_view_class_init (VolleyLogViewClass *klass)
 {
@@ -773,6 +785,7 @@ volley_log_view_class_init (VolleyLogViewClass *klass)
 
   /* The row templates' expressions name it. */
   g_type_ensure (VOLLEY_TYPE_LOG_ROW);
+  g_type_ensure (VOLLEY_TYPE_WRAP_BOX);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/volley-log-view.ui");
@@ -795,6 +808,7 @@ volley_log_view_class_init (VolleyLogViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VolleyLogView, status_label);
   gtk_widget_class_bind_template_child (widget_class, VolleyLogView, vu_spin);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, vu_spin_output_cb);
   gtk_widget_class_bind_template_callback (widget_class, follow_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_toggled_cb);
 
