@@ -379,8 +379,9 @@ volley_metrics_view_fill_checks (VolleyMetricsView *self,
     {
       const VolleyCheckCount *check = &g_array_index (checks, VolleyCheckCount, i);
       /* Translators: a check's passes and fails, as “✓ 3 ✗ 0” */
-      g_autofree char *counts = g_strdup_printf (_("✓ %" G_GUINT64_FORMAT "  ✗ %" G_GUINT64_FORMAT),
-                                                 check->passes, check->fails);
+      g_autofree char *counts = g_strdup_printf (_("✓ %llu  ✗ %llu"),
+                                                 (unsigned long long) check->passes,
+                                                 (unsigned long long) check->fails);
 
       gtk_list_box_append (self->checks_list, new_row (check->name, counts, check->fails == 0));
     }
