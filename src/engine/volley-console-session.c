@@ -16,7 +16,6 @@
 
 #define CLOSE_GOING_AWAY 1001
 #define CLOSE_ABNORMAL   1006
-#define OPCODE_CLOSE     0x8
 #define OPCODE_PING      0x9
 /* As deep as the profile's validator lets a saved JSON message be. */
 #define MAX_MESSAGE_JSON_DEPTH 512
@@ -515,36 +514,6 @@ connection_finish (Connection *connection,
   g_ptr_array_set_size (connection->timers, 0);
 }
 
-/* soup_websocket_connection_close() on a client refuses 1011 (with a
- * critical) and turns 1012–2999 into a protocol error (1002), though RFC
- * 6455 allows them: those go as a frame of our own, as volley-vu.c sends
- * them. */
-static gboolean
-libsoup_sends_close_code (guint code)
-{
-  return (code >= 1000 && code <= 1003) ||
-         (code >= 1007 && code <= 1010) ||
-         (code >= 3000 && code <= 4999);
-}
-
-static void
-send_close_frame (SoupWebsocketConnection *ws,
-                  guint                    code,
-                  const char              *reason)
-{
-  GByteArray *payload = g_byte_array_new ();
-  guint8 code_bytes[2] = { code >> 8, code & 0xff };
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_byte_array_append (payload, code_bytes, sizeof code_bytes);
-  if (reason != NULL)
-    g_byte_array_append (payload, (const guint8 *) reason,
-                         MIN (strlen (reason), VOLLEY_CONSOLE_MAX_CLOSE_REASON));
-  bytes = g_byte_array_free_to_bytes (payload);
-
-  soup_websocket_connection_send_message (ws, (SoupWebsocketDataType) OPCODE_CLOSE, bytes);
-}
-
 /* Sends the Close frame and fires the `close` handlers with our code;
  * the connection is over when libsoup reports `closed`. A second call does
  * nothing. */
@@ -562,14 +531,7 @@ connection_close (Connection *connection,
   connection->close_code = code;
   connection->close_reason = g_strdup (reason);
 
-  /* libsoup may be closing already, after an error of its own. */
-  if (soup_websocket_connection_get_state (connection->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    {
-      if (libsoup_sends_close_code (code))
-        soup_websocket_connection_close (connection->ws, (gushort) code, reason);
-      else
-        send_close_frame (connection->ws, code, reason);
-    }
+  volley_ws_close (connection->ws, code, reason);
 
   session_add_entry (self, VOLLEY_CONSOLE_DIRECTION_SENT, VOLLEY_CONSOLE_ENTRY_CLOSE,
                      reason, NULL, code);
@@ -688,20 +650,6 @@ connection_message_cb (SoupWebsocketConnection *ws,
                              &data);
 }
 
-/* libsoup before 3.3 emits `pong` with a GByteArray, though its
- * documentation says GBytes. */
-static GBytes *
-pong_payload_dup (gpointer message)
-{
-#if SOUP_CHECK_VERSION (3, 3, 0)
-  return g_bytes_ref (message);
-#else
-  GByteArray *array = message;
-
-  return g_bytes_new (array->data, array->len);
-#endif
-}
-
 static char *
 format_round_trip (gint64 microseconds)
 {
@@ -716,12 +664,14 @@ connection_pong_cb (SoupWebsocketConnection *ws,
 {
   Connection *connection = user_data;
   const EventData none = { DATA_NONE };
-  g_autoptr(GBytes) payload = pong_payload_dup (message);
+  g_autoptr(GBytes) payload = NULL;
   g_autofree char *key = NULL;
   g_autofree char *round_trip = NULL;
   gsize length;
-  const char *data = g_bytes_get_data (payload, &length);
+  const char *data = volley_ws_pong_payload (message, &length);
   gint64 *sent_at;
+
+  payload = g_bytes_new (data, length);
 
   key = g_strndup (data != NULL ? data : "", length);
   sent_at = g_hash_table_lookup (connection->pings, key);

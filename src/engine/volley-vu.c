@@ -639,38 +639,6 @@ connection_finish (Connection *connection,
   connection_stop_loop (connection);
 }
 
-/* soup_websocket_connection_close() on a client refuses 1011 (with a
- * critical) and turns 1012–2999 into a protocol error (1002), though RFC
- * 6455 and k6 allow them. */
-static gboolean
-libsoup_sends_close_code (guint code)
-{
-  return (code >= 1000 && code <= 1003) ||
-         (code >= 1007 && code <= 1010) ||
-         (code >= 3000 && code <= 4999);
-}
-
-/* For the codes libsoup will not send: the frame as libsoup would build it,
- * through the same opcode pass-through as volley_ws_send_ping(). libsoup
- * then answers the peer's reply with a Close of its own, which the peer,
- * done by then, ignores. The reason fits: the profile allows 123 bytes. */
-static void
-send_close_frame (SoupWebsocketConnection *ws,
-                  guint                    code,
-                  const char              *reason)
-{
-  GByteArray *payload = g_byte_array_new ();
-  guint8 code_bytes[2] = { code >> 8, code & 0xff };
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_byte_array_append (payload, code_bytes, sizeof code_bytes);
-  if (reason != NULL)
-    g_byte_array_append (payload, (const guint8 *) reason, MIN (strlen (reason), 123));
-  bytes = g_byte_array_free_to_bytes (payload);
-
-  soup_websocket_connection_send_message (ws, (SoupWebsocketDataType) 0x08, bytes);
-}
-
 /* k6's close(): sends the Close frame and fires the `close` handlers with
  * our code right away; a second call does nothing. libsoup then completes
  * the closing handshake (k6 drops TCP at once), so the iteration ends at
@@ -684,13 +652,7 @@ connection_close (Connection *connection,
     return;
 
   connection->closing_by_us = TRUE;
-  if (soup_websocket_connection_get_state (connection->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    {
-      if (libsoup_sends_close_code (code))
-        soup_websocket_connection_close (connection->ws, (gushort) code, reason);
-      else
-        send_close_frame (connection->ws, code, reason);
-    }
+  volley_ws_close (connection->ws, code, reason);
 
   connection_finish (connection, code, reason, 0, NULL);
 }
@@ -891,22 +853,6 @@ connection_message_cb (SoupWebsocketConnection *ws,
                              &data);
 }
 
-/* libsoup before 3.3 emits `pong` with a GByteArray, though its
- * documentation says GBytes. */
-static gconstpointer
-pong_payload_get_data (gpointer  message,
-                       gsize    *length)
-{
-#if SOUP_CHECK_VERSION (3, 3, 0)
-  return g_bytes_get_data (message, length);
-#else
-  GByteArray *array = message;
-
-  *length = array->len;
-  return array->data;
-#endif
-}
-
 static void
 connection_pong_cb (SoupWebsocketConnection *ws,
                     gpointer                 message,
@@ -923,7 +869,7 @@ connection_pong_cb (SoupWebsocketConnection *ws,
   if (connection->finished)
     return;
 
-  data = pong_payload_get_data (message, &length);
+  data = volley_ws_pong_payload (message, &length);
   payload = g_strndup (data, length);
   sent_at = g_hash_table_lookup (connection->pings, payload);
   if (sent_at != NULL)

@@ -1103,3 +1103,84 @@ volley_ws_send_ping (SoupWebsocketConnection *connection,
    * `pong` signal. */
   soup_websocket_connection_send_message (connection, (SoupWebsocketDataType) 0x09, bytes);
 }
+
+/* soup_websocket_connection_close() on a client refuses 1011 (with a
+ * critical) and turns 1012–2999 into a protocol error (1002), though RFC
+ * 6455 and k6 allow them. */
+static gboolean
+libsoup_sends_close_code (guint code)
+{
+  return (code >= 1000 && code <= 1003) ||
+         (code >= 1007 && code <= 1010) ||
+         (code >= 3000 && code <= 4999);
+}
+
+/* For the codes libsoup will not send: the frame as libsoup would build it,
+ * through the same opcode pass-through as volley_ws_send_ping(). libsoup
+ * then answers the peer's reply with a Close of its own, which the peer,
+ * done by then, ignores. A Close frame holds at most 123 bytes of reason. */
+static void
+send_close_frame (SoupWebsocketConnection *connection,
+                  guint                    code,
+                  const char              *reason)
+{
+  GByteArray *payload = g_byte_array_new ();
+  guint8 code_bytes[2] = { code >> 8, code & 0xff };
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_byte_array_append (payload, code_bytes, sizeof code_bytes);
+  if (reason != NULL)
+    g_byte_array_append (payload, (const guint8 *) reason, MIN (strlen (reason), 123));
+  bytes = g_byte_array_free_to_bytes (payload);
+
+  soup_websocket_connection_send_message (connection, (SoupWebsocketDataType) 0x08, bytes);
+}
+
+/**
+ * volley_ws_close:
+ *
+ * Starts the closing handshake with any code RFC 6455 lets an endpoint send,
+ * including those libsoup's own close refuses. Does nothing unless the
+ * connection is open (libsoup may be closing already, after an error).
+ */
+void
+volley_ws_close (SoupWebsocketConnection *connection,
+                 guint                    code,
+                 const char              *reason)
+{
+  g_return_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection));
+
+  if (soup_websocket_connection_get_state (connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+
+  if (libsoup_sends_close_code (code))
+    soup_websocket_connection_close (connection, (gushort) code, reason);
+  else
+    send_close_frame (connection, code, reason);
+}
+
+/**
+ * volley_ws_pong_payload:
+ * @message: the argument of SoupWebsocketConnection::pong
+ *
+ * libsoup before 3.3 emits `pong` with a GByteArray, though its
+ * documentation says GBytes.
+ */
+gconstpointer
+volley_ws_pong_payload (gpointer  message,
+                        gsize    *length)
+{
+  g_return_val_if_fail (message != NULL, NULL);
+  g_return_val_if_fail (length != NULL, NULL);
+
+#if SOUP_CHECK_VERSION (3, 3, 0)
+  return g_bytes_get_data (message, length);
+#else
+  {
+    GByteArray *array = message;
+
+    *length = array->len;
+    return array->data;
+  }
+#endif
+}

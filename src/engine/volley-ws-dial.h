@@ -104,6 +104,11 @@ gboolean                 volley_ws_get_wire_bytes (SoupWebsocketConnection  *con
  * back through the connection's `pong` signal. */
 void                     volley_ws_send_ping     (SoupWebsocketConnection   *connection,
                                                   const char                *payload);
+void                     volley_ws_close         (SoupWebsocketConnection   *connection,
+                                                  guint                      code,
+                                                  const char                *reason);
+gconstpointer            volley_ws_pong_payload  (gpointer                   message,
+                                                  gsize                     *length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VolleyWsResponse, volley_ws_response_free)
 
