@@ -7,6 +7,7 @@
 
 #include "volley-action-row.h"
 #include "volley-enum-types.h"
+#include "volley-form.h"
 #include "volley-handlers-page-private.h"
 #include "volley-matcher-editor.h"
 #include "volley-template.h"
@@ -161,22 +162,22 @@ volley_action_row_update_problems (VolleyActionRow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (located_fields); i++)
     if (located_fields[i].field_offset != 0)
-      _volley_show_field_problem (G_STRUCT_MEMBER (GtkWidget *, self, located_fields[i].field_offset),
-                                  NULL);
-  _volley_show_field_problem (GTK_WIDGET (self->text_entry), NULL);
+      volley_form_show_problem (G_STRUCT_MEMBER (GtkWidget *, self, located_fields[i].field_offset),
+                                NULL, NULL);
+  volley_form_show_problem (GTK_WIDGET (self->text_entry), NULL, NULL);
 
   for (guint i = 0; i < self->located_problems->len; i++)
     {
       LocatedProblem *problem = g_ptr_array_index (self->located_problems, i);
 
       if (problem->field != NULL)
-        _volley_show_field_problem (problem->field, problem->message);
+        volley_form_show_problem (problem->field, NULL, problem->message);
       g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", problem->message);
     }
 
   if (self->template_problem != NULL)
     {
-      _volley_show_field_problem (GTK_WIDGET (self->text_entry), self->template_problem);
+      volley_form_show_problem (GTK_WIDGET (self->text_entry), NULL, self->template_problem);
       g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", self->template_problem);
     }
 
@@ -195,7 +196,7 @@ volley_action_row_check_template (VolleyActionRow *self)
     {
       template = volley_template_parse (volley_action_get_text (self->action), &error);
       if (template == NULL)
-        self->template_problem = _volley_problem_sentence (error->message);
+        self->template_problem = volley_form_problem_sentence (error->message);
     }
 
   volley_action_row_update_problems (self);
@@ -454,7 +455,7 @@ _volley_action_row_show_problems (VolleyActionRow *self,
       problem = g_new0 (LocatedProblem, 1);
       if (located_fields[i].field_offset != 0)
         problem->field = G_STRUCT_MEMBER (GtkWidget *, self, located_fields[i].field_offset);
-      problem->message = _volley_problem_sentence (message);
+      problem->message = volley_form_problem_sentence (message);
       g_ptr_array_add (self->located_problems, problem);
     }
   volley_action_row_update_problems (self);

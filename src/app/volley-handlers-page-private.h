@@ -26,9 +26,6 @@ gboolean    _volley_selected_to_enum            (GBinding           *binding,
                                                  const GValue       *from,
                                                  GValue             *to,
                                                  gpointer            user_data);
-void        _volley_show_field_problem          (GtkWidget          *field,
-                                                 const char         *message);
-char       *_volley_problem_sentence            (const char         *message);
 void        _volley_handlers_page_duplicate     (VolleyHandlersPage *self,
                                                  guint               position);
 void        _volley_handlers_page_remove        (VolleyHandlersPage *self,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "volley-form.h"
 #include "volley-handlers-page-private.h"
 #include "volley-k6-preview.h"
 
@@ -69,51 +70,6 @@ _volley_selected_to_enum (GBinding     *binding,
 
   g_value_set_enum (to, (int) selected);
   return TRUE;
-}
-
-/* An engine message starts in lower case, as it follows a location on the
- * command line; shown alone, it is a sentence. */
-char *
-_volley_problem_sentence (const char *message)
-{
-  g_return_val_if_fail (message != NULL, NULL);
-
-  if (!g_ascii_islower (message[0]))
-    return g_strdup (message);
-
-  return g_strdup_printf ("%c%s", g_ascii_toupper (message[0]), message + 1);
-}
-
-/**
- * _volley_show_field_problem:
- * @field: an entry, a spin button, a dropdown
- * @message: (nullable): what is wrong with its value, %NULL if nothing
- *
- * Marks @field as invalid, for the eye (the error style) and for screen
- * readers (the invalid state, the message as its description). The message
- * itself shows in a label near the field.
- */
-void
-_volley_show_field_problem (GtkWidget  *field,
-                            const char *message)
-{
-  g_return_if_fail (GTK_IS_WIDGET (field));
-
-  if (message == NULL)
-    {
-      gtk_widget_remove_css_class (field, "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_STATE_INVALID);
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-      return;
-    }
-
-  gtk_widget_add_css_class (field, "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (field),
-                               GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                               -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (field),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message,
-                                  -1);
 }
 
 /* The problems of volley_profile_validate(), one a line, as a table from

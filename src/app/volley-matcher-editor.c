@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "volley-form.h"
 #include "volley-handlers-page-private.h"
 #include "volley-matcher-editor.h"
 #include "volley-wrap-box.h"
@@ -201,10 +202,10 @@ volley_matcher_editor_update_problem (VolleyMatcherEditor *self)
   GtkWidget *invalid = NULL;
   VolleyMatcherKind kind;
 
-  _volley_show_field_problem (GTK_WIDGET (self->kind_dropdown), NULL);
-  _volley_show_field_problem (GTK_WIDGET (self->path_entry), NULL);
-  _volley_show_field_problem (GTK_WIDGET (self->number_spin), NULL);
-  _volley_show_field_problem (GTK_WIDGET (self->text_entry), NULL);
+  volley_form_show_problem (GTK_WIDGET (self->kind_dropdown), NULL, NULL);
+  volley_form_show_problem (GTK_WIDGET (self->path_entry), NULL, NULL);
+  volley_form_show_problem (GTK_WIDGET (self->number_spin), NULL, NULL);
+  volley_form_show_problem (GTK_WIDGET (self->text_entry), NULL, NULL);
 
   if (self->matcher == NULL)
     {
@@ -215,7 +216,7 @@ volley_matcher_editor_update_problem (VolleyMatcherEditor *self)
   kind = volley_matcher_get_kind (self->matcher);
   if (!volley_matcher_validate (self->matcher, &error))
     {
-      message = _volley_problem_sentence (error->message);
+      message = volley_form_problem_sentence (error->message);
       invalid = volley_matcher_editor_invalid_field (self, kind);
     }
   else if (!volley_matcher_editor_offers (self, kind))
@@ -227,7 +228,7 @@ volley_matcher_editor_update_problem (VolleyMatcherEditor *self)
     }
 
   if (invalid != NULL)
-    _volley_show_field_problem (invalid, message);
+    volley_form_show_problem (invalid, NULL, message);
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
