@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "volley-worker.h"
@@ -30,12 +31,14 @@ typedef struct
   gint          priority;
   guint         id;
   gboolean      ready;
+  gboolean      recheck_registrations;
 } Slot;
 
 typedef struct
 {
-  int     fd;
-  gushort events;
+  int      fd;
+  gushort  events;
+  gboolean is_socket;
 } Registration;
 
 typedef enum
@@ -191,17 +194,27 @@ unwatch_fd (VolleyWorker *self,
   set_fd_owner (self, fd, 0);
 }
 
-static gboolean
-registration_has_fd (GArray *registrations,
-                     int     fd)
+static Registration *
+find_registration (GArray *registrations,
+                   int     fd)
 {
   for (guint i = 0; i < registrations->len; i++)
     {
-      if (g_array_index (registrations, Registration, i).fd == fd)
-        return TRUE;
+      Registration *registration = &g_array_index (registrations, Registration, i);
+
+      if (registration->fd == fd)
+        return registration;
     }
 
-  return FALSE;
+  return NULL;
+}
+
+static gboolean
+fd_is_socket (int fd)
+{
+  struct stat info;
+
+  return fstat (fd, &info) == 0 && S_ISSOCK (info.st_mode);
 }
 
 /* GLib may list one fd several times (a socket's input and output sources);
@@ -228,7 +241,7 @@ merge_poll_fds (Slot *slot)
 
       if (j == merged->len)
         {
-          Registration registration = { slot->fds[i].fd, slot->fds[i].events };
+          Registration registration = { slot->fds[i].fd, slot->fds[i].events, FALSE };
 
           g_array_append_val (merged, registration);
         }
@@ -237,24 +250,45 @@ merge_poll_fds (Slot *slot)
   return merged;
 }
 
+/* An epoll registration belongs to the file, not to the number: a socket
+ * closed and another opened under the same number during a dispatch leaves
+ * the number registered for nothing. Re-registering every fd after every
+ * dispatch would cover that at two syscalls a message; instead, an fd whose
+ * events did not change keeps its registration unless the slot's
+ * non-socket fds fired since. GLib signals a context's wakeup eventfd
+ * whenever a source adds or removes a descriptor, so a close and reopen
+ * always makes the wakeup fire, and the next prepare then re-registers
+ * everything. */
 static void
 update_registrations (VolleyWorker *self,
                       Slot         *slot)
 {
   GArray *wanted = merge_poll_fds (slot);
+  gboolean recheck = slot->recheck_registrations;
+
+  slot->recheck_registrations = FALSE;
 
   for (guint i = 0; i < slot->registered->len; i++)
     {
       int fd = g_array_index (slot->registered, Registration, i).fd;
 
-      if (!registration_has_fd (wanted, fd))
+      if (find_registration (wanted, fd) == NULL)
         unwatch_fd (self, slot, fd);
     }
 
   for (guint i = 0; i < wanted->len; i++)
     {
       Registration *registration = &g_array_index (wanted, Registration, i);
+      Registration *previous = find_registration (slot->registered, registration->fd);
 
+      if (previous != NULL && previous->events == registration->events && !recheck &&
+          fd_owner (self, registration->fd) == slot->id + 1)
+        {
+          registration->is_socket = previous->is_socket;
+          continue;
+        }
+
+      registration->is_socket = fd_is_socket (registration->fd);
       watch_fd (self, slot, registration->fd, registration->events);
     }
 
@@ -517,6 +551,7 @@ handle_event (VolleyWorker       *self,
   guint id = (guint) (event->data.u64 >> 32);
   int fd = (int) (event->data.u64 & G_MAXUINT32);
   gushort revents = glib_events_from_epoll (event->events);
+  Registration *registration;
   Slot *slot;
 
   if (id == WAKEUP_ID)
@@ -536,6 +571,10 @@ handle_event (VolleyWorker       *self,
       if (slot->fds[i].fd == fd)
         slot->fds[i].revents |= revents & (slot->fds[i].events | G_IO_ERR | G_IO_HUP | G_IO_NVAL);
     }
+
+  registration = find_registration (slot->registered, fd);
+  if (registration == NULL || !registration->is_socket)
+    slot->recheck_registrations = TRUE;
 
   mark_ready (self, slot);
 }
