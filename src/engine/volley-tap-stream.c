@@ -12,6 +12,7 @@
 # include <linux/tcp.h>
 #endif
 
+#include "volley-socket-watch.h"
 #include "volley-tap-stream.h"
 
 #define MAX_FRAME_HEADER   14
@@ -45,6 +46,7 @@ struct _VolleyTapInputStream
   GInputStream        parent_instance;
 
   GInputStream       *base;
+  VolleySocketWatch  *watch;
   GBytes             *prebuffered;
   gsize               prebuffered_offset;
   guint64             bytes_read;
@@ -378,8 +380,15 @@ volley_tap_input_stream_create_source (GPollableInputStream *stream,
   g_autoptr(GSource) base_source = NULL;
   GSource *source;
 
-  base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (self->base), NULL);
-  source = g_pollable_source_new_full (self, base_source, cancellable);
+  if (self->watch != NULL && cancellable == NULL)
+    {
+      source = volley_socket_watch_create_source (self->watch, G_OBJECT (self));
+    }
+  else
+    {
+      base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (self->base), NULL);
+      source = g_pollable_source_new_full (self, base_source, cancellable);
+    }
 
   if (volley_tap_input_stream_has_prebuffered (self))
     {
@@ -401,10 +410,21 @@ volley_tap_input_stream_read_nonblocking (GPollableInputStream  *stream,
   gssize n_read;
 
   if (volley_tap_input_stream_has_prebuffered (self))
-    n_read = volley_tap_input_stream_read_prebuffered (self, buffer, count);
-  else
-    n_read = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base),
-                                                       buffer, count, NULL, error);
+    return volley_tap_input_stream_account (self, buffer,
+                                            volley_tap_input_stream_read_prebuffered (self, buffer, count));
+
+  /* libsoup reads until a read would block: after a short read, that is
+   * known without asking the kernel. */
+  if (self->watch != NULL && volley_socket_watch_take_drained (self->watch))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Nothing to read yet");
+      return -1;
+    }
+
+  n_read = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base),
+                                                     buffer, count, NULL, error);
+  if (self->watch != NULL && n_read > 0 && (gsize) n_read < count)
+    volley_socket_watch_set_drained (self->watch);
 
   return volley_tap_input_stream_account (self, buffer, n_read);
 }
@@ -415,6 +435,7 @@ volley_tap_input_stream_finalize (GObject *object)
   VolleyTapInputStream *self = VOLLEY_TAP_INPUT_STREAM (object);
 
   g_clear_object (&self->base);
+  g_clear_pointer (&self->watch, volley_socket_watch_unref);
   g_clear_pointer (&self->prebuffered, g_bytes_unref);
 
   G_OBJECT_CLASS (volley_tap_input_stream_parent_class)->finalize (object);
@@ -652,6 +673,8 @@ volley_tap_stream_get_output_stream (GIOStream *stream)
 static void
 volley_tap_stream_close_streams (VolleyTapStream *self)
 {
+  if (self->input->watch != NULL)
+    volley_socket_watch_stop (self->input->watch);
   g_input_stream_close (G_INPUT_STREAM (self->input), NULL, NULL);
   g_output_stream_close (G_OUTPUT_STREAM (self->output), NULL, NULL);
 }
@@ -766,6 +789,11 @@ volley_tap_stream_new (GIOStream *base,
 
   self->input = g_object_new (VOLLEY_TYPE_TAP_INPUT_STREAM, NULL);
   self->input->base = g_object_ref (base_input);
+  /* Under TLS, readable bytes may wait in the TLS layer rather than in the
+   * socket: only a plain connection's readiness is the socket's. */
+  if (G_IS_SOCKET_CONNECTION (base) && !G_IS_TCP_WRAPPER_CONNECTION (base))
+    self->input->watch = volley_socket_watch_new (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)),
+                                                  G_IO_IN);
   if (prebuffered != NULL && g_bytes_get_size (prebuffered) > 0)
     self->input->prebuffered = g_bytes_ref (prebuffered);
 
