@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "volley-application.h"
@@ -365,6 +366,168 @@ test_summary_after_run (void)
   WAIT_FOR (window == NULL);
 }
 
+/* Failed sessions in the errors chart: a handshake that fails emits an
+ * error event and no metric sample that the snapshot would count. */
+
+typedef enum
+{
+  REFUSE_CONNECTION,
+  REFUSE_HANDSHAKE,
+} Refusal;
+
+/* A loopback port where nothing listens: bound, noted, closed. */
+static guint
+find_closed_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_assert_no_error (error);
+  g_socket_bind (socket, any_port, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  g_socket_close (socket, &error);
+  g_assert_no_error (error);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+forbid_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "go away", 7);
+}
+
+/* Answers every handshake with 403. It lives on the default context, which
+ * the test iterates while it waits for the run. */
+static SoupServer *
+forbidding_server_new (guint *port)
+{
+  SoupServer *server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, forbid_cb, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  *port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return server;
+}
+
+static GFile *
+write_failing_profile (guint port)
+{
+  g_autoptr(GFileIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  GFile *file = g_file_new_tmp ("volley-test-charts-XXXXXX.volley.json", &stream, &error);
+  g_autofree char *json = g_strdup_printf ("{ \"volley\": 1, \"name\": \"Refused\","
+                                           " \"url\": \"ws://127.0.0.1:%u/ws\","
+                                           " \"handlers\": [],"
+                                           " \"scenario\": { \"vus\": 2, \"duration\": \"1s\" } }",
+                                           port);
+
+  g_assert_no_error (error);
+  g_file_replace_contents (file, json, strlen (json), NULL, FALSE, G_FILE_CREATE_NONE,
+                           NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  return file;
+}
+
+/* Errors per second times the seconds since the point before: the count. */
+static double
+count_charted (VolleyChart *chart,
+               guint        series)
+{
+  double last_seconds = 0;
+  double total = 0;
+
+  for (guint i = 0; i < volley_chart_get_n_points (chart, series); i++)
+    {
+      double seconds, value;
+
+      volley_chart_get_point (chart, series, i, &seconds, &value);
+      total += value * MAX (seconds - last_seconds, 0);
+      last_seconds = seconds;
+    }
+
+  return total;
+}
+
+/* The run's error events, as its journal has them. */
+static guint
+count_journal_errors (VolleyRun *run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_errors = 0;
+
+  g_file_load_contents (volley_run_get_journal_file (run), NULL, &contents, NULL, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"kind\":\"error\"") != NULL)
+      n_errors++;
+
+  return n_errors;
+}
+
+static void
+test_failed_handshakes (gconstpointer data)
+{
+  Refusal refusal = GPOINTER_TO_INT (data);
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(VolleyRun) run = NULL;
+  VolleyWindow *window = volley_window_new (test_app);
+  VolleyMetricsView *view;
+  VolleyChart *errors_chart;
+  guint n_errors;
+  guint port;
+
+  if (refusal == REFUSE_HANDSHAKE)
+    server = forbidding_server_new (&port);
+  else
+    port = find_closed_port ();
+  file = write_failing_profile (port);
+
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  gtk_window_present (GTK_WINDOW (window));
+  view = VOLLEY_METRICS_VIEW (gtk_widget_get_template_child (GTK_WIDGET (window),
+                                                             VOLLEY_TYPE_WINDOW, "metrics_view"));
+  errors_chart = VOLLEY_CHART (gtk_widget_get_template_child (GTK_WIDGET (view),
+                                                              VOLLEY_TYPE_METRICS_VIEW,
+                                                              "errors_chart"));
+  g_assert_true (volley_window_open (window, file));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  run = g_object_ref (volley_window_get_run (window));
+  WAIT_FOR (run_is_finished (run));
+
+  /* Every failed handshake counted once, those of the last moments too. */
+  n_errors = count_journal_errors (run);
+  g_assert_cmpuint (n_errors, >, 0);
+  g_assert_cmpfloat_with_epsilon (count_charted (errors_chart, 0), n_errors, 0.01);
+  g_assert_cmpfloat (count_charted (errors_chart, 1), ==, 0);
+
+  g_file_delete (file, NULL, NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  WAIT_FOR (window == NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -398,6 +561,10 @@ main (int   argc,
   g_test_add_func ("/volley/app/charts/max-points", test_max_points);
   g_test_add_func ("/volley/app/charts/tooltip", test_tooltip);
   g_test_add_func ("/volley/app/metrics-view/summary-after-run", test_summary_after_run);
+  g_test_add_data_func ("/volley/app/metrics-view/errors/connection-refused",
+                        GINT_TO_POINTER (REFUSE_CONNECTION), test_failed_handshakes);
+  g_test_add_data_func ("/volley/app/metrics-view/errors/handshake-refused",
+                        GINT_TO_POINTER (REFUSE_HANDSHAKE), test_failed_handshakes);
 
   status = g_test_run ();
   g_clear_object (&test_app);

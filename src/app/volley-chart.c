@@ -559,6 +559,36 @@ volley_chart_get_n_points (VolleyChart *self,
 }
 
 /**
+ * volley_chart_get_point:
+ * @index: less than volley_chart_get_n_points()
+ * @seconds: (out) (optional): its time since the run's start
+ * @value: (out) (optional): its value
+ *
+ * A point as drawn: an average of neighbours in a long series.
+ */
+void
+volley_chart_get_point (VolleyChart *self,
+                        guint        series,
+                        guint        index,
+                        double      *seconds,
+                        double      *value)
+{
+  GArray *points;
+  const Point *point;
+
+  g_return_if_fail (VOLLEY_IS_CHART (self));
+  g_return_if_fail (series < self->series->len);
+  points = get_series (self, series)->points;
+  g_return_if_fail (index < points->len);
+
+  point = &g_array_index (points, Point, index);
+  if (seconds != NULL)
+    *seconds = point->x;
+  if (value != NULL)
+    *value = point->y;
+}
+
+/**
  * volley_chart_set_max_points:
  * @max_points: at least 2
  *

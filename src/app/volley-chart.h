@@ -24,6 +24,11 @@ void       volley_chart_clear          (VolleyChart *self);
 guint      volley_chart_get_n_series   (VolleyChart *self);
 guint      volley_chart_get_n_points   (VolleyChart *self,
                                         guint        series);
+void       volley_chart_get_point      (VolleyChart *self,
+                                        guint        series,
+                                        guint        index,
+                                        double      *seconds,
+                                        double      *value);
 void       volley_chart_set_max_points (VolleyChart *self,
                                         guint        max_points);
 char      *volley_chart_describe_at    (VolleyChart *self,

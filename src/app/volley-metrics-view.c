@@ -28,6 +28,7 @@ typedef struct
 {
   GAsyncQueue *queue;
   GWeakRef     view;
+  guint        source_id;
 } Feed;
 
 struct _VolleyMetricsView
@@ -58,6 +59,7 @@ struct _VolleyMetricsView
   guint64                n_error_events;
   guint64                n_error_events_charted;
   guint64                n_failed_checks_charted;
+  double                 errors_charted_at;
   guint                  n_thresholds;
   guint                  n_crossed;
 };
@@ -132,7 +134,23 @@ volley_metrics_view_subscribe (VolleyMetricsView *self)
   feed->queue = volley_event_hub_subscribe (volley_run_get_event_hub (self->run));
   g_weak_ref_init (&feed->view, self);
   self->feed = feed;
-  g_timeout_add_full (G_PRIORITY_DEFAULT, DRAIN_INTERVAL_MS, drain_cb, feed, feed_free);
+  feed->source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, DRAIN_INTERVAL_MS,
+                                        drain_cb, feed, feed_free);
+}
+
+/* Once the run finished, its hub is closed and every event is queued: the
+ * last point counts the errors of the run's last moments too. */
+static void
+volley_metrics_view_drain_feed (VolleyMetricsView *self)
+{
+  Feed *feed = self->feed;
+
+  if (feed == NULL || !feed_drain (feed, &self->n_error_events))
+    return;
+
+  self->feed = NULL;
+  /* Frees the feed. */
+  g_source_remove (feed->source_id);
 }
 
 /* Charts */
@@ -154,14 +172,19 @@ failed_checks_of (const VolleyMetricsSnapshot *snapshot)
   return checks != NULL ? checks->count - checks->passes : 0;
 }
 
-/* Error events and failed checks per second since the last snapshot. */
+/* Error events and failed checks per second of the run since the last
+ * point, so that the points add up to the run's counts. */
 static void
 volley_metrics_view_chart_errors (VolleyMetricsView           *self,
                                   const VolleyMetricsSnapshot *snapshot,
-                                  double                       seconds,
-                                  double                       interval)
+                                  double                       seconds)
 {
   guint64 n_failed_checks = failed_checks_of (snapshot);
+  double interval = seconds - self->errors_charted_at;
+
+  /* No time passed, no rate: the next point counts these. */
+  if (interval <= 0)
+    return;
 
   volley_chart_append (self->errors_chart, 0, seconds,
                        (self->n_error_events - self->n_error_events_charted) / interval);
@@ -169,6 +192,7 @@ volley_metrics_view_chart_errors (VolleyMetricsView           *self,
                        (n_failed_checks - self->n_failed_checks_charted) / interval);
   self->n_error_events_charted = self->n_error_events;
   self->n_failed_checks_charted = n_failed_checks;
+  self->errors_charted_at = seconds;
 }
 
 static void
@@ -179,15 +203,11 @@ volley_metrics_view_take_snapshot (VolleyMetricsView *self)
   const VolleyMetricValue *vus;
   const VolleyMetricValue *connecting;
   double seconds = volley_run_get_elapsed (self->run) / (double) G_USEC_PER_SEC;
-  double interval = 1;
 
   if (metrics == NULL)
     return;
 
   snapshot = volley_metrics_take_snapshot (metrics, self->snapshot);
-  if (self->snapshot != NULL)
-    interval = MAX (volley_metrics_snapshot_get_time (snapshot) -
-                    volley_metrics_snapshot_get_time (self->snapshot), 1) / (double) G_USEC_PER_SEC;
 
   volley_chart_append (self->messages_chart, 0, seconds, per_second_of (snapshot, "ws_msgs_sent"));
   volley_chart_append (self->messages_chart, 1, seconds,
@@ -199,7 +219,7 @@ volley_metrics_view_take_snapshot (VolleyMetricsView *self)
   connecting = volley_metrics_snapshot_lookup (snapshot, "ws_connecting");
   volley_chart_append (self->connecting_chart, 0, seconds, connecting != NULL ? connecting->p95 : 0);
 
-  volley_metrics_view_chart_errors (self, snapshot, seconds, interval);
+  volley_metrics_view_chart_errors (self, snapshot, seconds);
 
   g_clear_pointer (&self->snapshot, volley_metrics_snapshot_free);
   self->snapshot = g_steal_pointer (&snapshot);
@@ -411,6 +431,7 @@ run_finished_cb (VolleyMetricsView *self,
                  VolleyRun         *run)
 {
   g_clear_handle_id (&self->snapshot_source, g_source_remove);
+  volley_metrics_view_drain_feed (self);
   volley_metrics_view_take_snapshot (self);
   volley_metrics_view_show_summary (self);
 }
@@ -443,6 +464,7 @@ volley_metrics_view_reset (VolleyMetricsView *self)
   self->n_error_events = 0;
   self->n_error_events_charted = 0;
   self->n_failed_checks_charted = 0;
+  self->errors_charted_at = 0;
   self->n_thresholds = 0;
   self->n_crossed = 0;
 
