@@ -20,6 +20,8 @@
 #define MAX_INCOMING_PAYLOAD (16 * 1024 * 1024)
 /* A Close frame's payload holds at most 125 bytes, two of them the code. */
 #define MAX_CLOSE_REASON    123
+/* Connections waiting to be accepted: a run opens hundreds at once. */
+#define LISTEN_BACKLOG      4096
 /* How long stop() waits for clients to answer its Close before dropping them. */
 #define STOP_GRACE_MS       2000
 
@@ -353,6 +355,28 @@ find_listening_port (SoupServer *server)
   return port;
 }
 
+/* soup_server_listen() keeps GSocket's backlog of 10: a run that opens
+ * hundreds of connections at once would wait on the kernel's SYN retries,
+ * a second and more each. */
+static gboolean
+listen_with_backlog (SoupServer      *server,
+                     GSocketAddress  *address,
+                     GError         **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+
+  socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+
+  return g_socket_bind (socket, address, TRUE, error) &&
+         g_socket_listen (socket, error) &&
+         soup_server_listen_socket (server, socket, 0, error);
+}
+
 static gboolean
 server_thread_listen (VolleyEchoServer  *self,
                       GError           **error)
@@ -362,7 +386,7 @@ server_thread_listen (VolleyEchoServer  *self,
   soup_server_add_websocket_handler (self->soup_server, NULL, NULL, NULL,
                                      server_websocket_cb, self, NULL);
 
-  return soup_server_listen (self->soup_server, self->listen_address, 0, error);
+  return listen_with_backlog (self->soup_server, self->listen_address, error);
 }
 
 static void
