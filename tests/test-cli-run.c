@@ -133,6 +133,7 @@ typedef struct
   guint n_lines;
   guint max_vu;
   guint sessions;
+  guint opens_with_request;
   guint sent;
   guint received;
   guint complete;
@@ -140,6 +141,20 @@ typedef struct
   guint checks_passed;
   guint checks_failed;
 } JournalCounts;
+
+/* The request as it went out: its line and the handshake's own header. */
+static gboolean
+open_shows_request (JsonObject *line)
+{
+  JsonObject *headers;
+
+  if (!json_object_has_member (line, "request_headers"))
+    return FALSE;
+
+  headers = json_object_get_object_member (line, "request_headers");
+  return g_str_has_prefix (json_object_get_string_member (line, "request_line"), "GET /") &&
+         json_object_has_member (headers, "Sec-WebSocket-Key");
+}
 
 static void
 count_journal_line (JournalCounts *counts,
@@ -152,6 +167,8 @@ count_journal_line (JournalCounts *counts,
 
   if (g_str_equal (kind, "connecting"))
     counts->sessions++;
+  else if (g_str_equal (kind, "open") && open_shows_request (line))
+    counts->opens_with_request++;
   else if (g_str_equal (kind, "sent"))
     counts->sent++;
   else if (g_str_equal (kind, "received"))
@@ -253,6 +270,7 @@ test_echo (Fixture       *fixture,
   g_assert_cmpuint (counts.complete, ==, 3);
   g_assert_cmpuint (counts.interrupted, ==, 0);
   g_assert_cmpuint (counts.sessions, ==, 3);
+  g_assert_cmpuint (counts.opens_with_request, ==, 3);
   g_assert_cmpuint (counts.sent, ==, 3);
   g_assert_cmpuint (counts.received, ==, 3);
   g_assert_cmpuint (counts.checks_passed, ==, 3);

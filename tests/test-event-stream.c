@@ -497,13 +497,23 @@ assert_member_absent (JsonObject *object,
 }
 
 static void
+assert_header_in (JsonObject *object,
+                  const char *member,
+                  const char *name,
+                  const char *value)
+{
+  JsonObject *headers = json_object_get_object_member (object, member);
+
+  g_assert_nonnull (headers);
+  g_assert_cmpstr (json_object_get_string_member (headers, name), ==, value);
+}
+
+static void
 assert_header (JsonObject *object,
                const char *name,
                const char *value)
 {
-  JsonObject *headers = json_object_get_object_member (object, "headers");
-
-  g_assert_cmpstr (json_object_get_string_member (headers, name), ==, value);
+  assert_header_in (object, "headers", name, value);
 }
 
 #define START 1000000000
@@ -524,9 +534,17 @@ static void
 test_journal_every_kind (JournalFixture *fixture,
                          gconstpointer   data)
 {
-  static const char headers[] = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+  /* What the VU writes: the request's trace, then the response. */
+  static const char headers[] = "> GET /chat?room=1 HTTP/1.1\r\n"
+                                "> Host: example.test\r\n"
+                                "> Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                "> X-Team: qa\r\n"
+                                "> Cookie: a=1; b=2\r\n"
+                                "> X-Team: load\r\n\r\n"
+                                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                                 "Set-Cookie: a=1\r\nset-cookie: b=2\r\n";
   static const char refused[] = "Unexpected response\n\n"
+                                "> GET /refuse HTTP/1.1\r\n> Host: example.test\r\n\r\n"
                                 "Content-Type: text/plain\r\n\r\nforbidden";
   static const char binary[] = { 0, 1, 2, (char) 0xff };
   VolleyRunEvent events[] = {
@@ -586,6 +604,14 @@ test_journal_every_kind (JournalFixture *fixture,
   assert_header (line, "Connection", "Upgrade");
   assert_header (line, "Set-Cookie", "a=1, b=2");
   g_assert_cmpuint (json_object_get_size (json_object_get_object_member (line, "headers")), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (line, "request_line"), ==,
+                   "GET /chat?room=1 HTTP/1.1");
+  assert_header_in (line, "request_headers", "Host", "example.test");
+  assert_header_in (line, "request_headers", "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+  assert_header_in (line, "request_headers", "Cookie", "a=1; b=2");
+  assert_header_in (line, "request_headers", "X-Team", "qa, load");
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (line, "request_headers")),
+                    ==, 4);
 
   line = lines[3];
   assert_common (line, "sent", 1, 2.0);
@@ -621,11 +647,14 @@ test_journal_every_kind (JournalFixture *fixture,
   assert_common (lines[11], "error", 1, 2.000008);
   g_assert_cmpstr (json_object_get_string_member (lines[11], "message"), ==, "connection refused");
   assert_member_absent (lines[11], "status");
+  assert_member_absent (lines[11], "request_line");
   line = lines[12];
   g_assert_cmpint (json_object_get_int_member (line, "status"), ==, 403);
   g_assert_cmpstr (json_object_get_string_member (line, "message"), ==, "Unexpected response");
   g_assert_cmpstr (json_object_get_string_member (line, "response"), ==,
                    "Content-Type: text/plain\r\n\r\nforbidden");
+  g_assert_cmpstr (json_object_get_string_member (line, "request_line"), ==, "GET /refuse HTTP/1.1");
+  assert_header_in (line, "request_headers", "Host", "example.test");
 
   assert_common (lines[13], "check", 1, 2.00001);
   g_assert_cmpstr (json_object_get_string_member (lines[13], "name"), ==, "status is 101");
@@ -814,6 +843,27 @@ test_journal_write_error (JournalFixture *fixture,
   g_test_trap_assert_passed ();
 }
 
+/* A request line cut by a NUL still makes a line, with what came before. */
+static void
+test_journal_request_with_nul (void)
+{
+  static const char payload[] = "> GET /\0x HTTP/1.1\r\n> Host: h\r\n\r\nUpgrade: websocket\r\n";
+  VolleyRunEvent event = make_event (VOLLEY_RUN_EVENT_OPEN, 1, START, payload, sizeof payload - 1);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(JsonObject) line = NULL;
+
+  event.code = 101;
+  volley_journal_format_event (out, &event, START);
+  g_assert_true (g_str_has_suffix (out->str, "}\n"));
+  g_string_truncate (out, out->len - 1);
+  line = parse_line (out->str);
+
+  g_assert_cmpstr (json_object_get_string_member (line, "request_line"), ==, "GET /");
+  g_assert_cmpuint (json_object_get_size (json_object_get_object_member (line, "request_headers")),
+                    ==, 0);
+  assert_header (line, "Upgrade", "websocket");
+}
+
 static void
 test_journal_default_file (void)
 {
@@ -860,6 +910,7 @@ main (int   argc,
               journal_fixture_set_up, test_journal_unwritable, journal_fixture_tear_down);
   g_test_add ("/volley/engine/journal/write-error", JournalFixture, NULL,
               journal_fixture_set_up, test_journal_write_error, journal_fixture_tear_down);
+  g_test_add_func ("/volley/engine/journal/request-with-nul", test_journal_request_with_nul);
   g_test_add_func ("/volley/engine/journal/default-file", test_journal_default_file);
 
   return g_test_run ();

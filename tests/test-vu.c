@@ -10,6 +10,7 @@
 #include "volley-run-event.h"
 #include "volley-vu.h"
 #include "volley-worker.h"
+#include "volley-ws-dial.h"
 
 /* The VU against real servers on loopback, one test per row of the k6
  * semantics (../shared/k6-ws-semantics.md): a VU driven by a real
@@ -1104,6 +1105,9 @@ test_handshake_refused (Fixture       *fixture,
   g_assert_nonnull (strstr (event->payload, "\n\n"));
   g_assert_nonnull (strstr (event->payload, "X-Reason: testing\r\n"));
   g_assert_true (g_str_has_suffix (event->payload, "\r\n\r\ngo away"));
+  /* The request, between the message and the response. */
+  g_assert_nonnull (strstr (event->payload, "\n\n> GET /refuse HTTP/1.1\r\n> Host: 127.0.0.1:"));
+  g_assert_nonnull (strstr (event->payload, "\r\n> Sec-WebSocket-Key: "));
   g_assert_false (harness_find (harness, VOLLEY_RUN_EVENT_ITERATION_END, 1)->flags &
                   VOLLEY_RUN_EVENT_FLAG_INTERRUPTED);
   g_assert_cmpuint (harness_find (harness, VOLLEY_RUN_EVENT_ITERATION_END, 2)->iteration, ==, 1);
@@ -1178,6 +1182,31 @@ test_subprotocol (Fixture       *fixture,
   g_assert_nonnull (strstr (handshake, "Sec-WebSocket-Protocol: v2, superchat\n"));
 }
 
+/* The open event carries the request as the server got it, then the
+ * response headers. */
+static void
+assert_open_shows_request (Harness    *harness,
+                           const char *handshake)
+{
+  TestEvent *event = harness_find (harness, VOLLEY_RUN_EVENT_OPEN, 1);
+  const char *key_line = strstr (handshake, "Sec-WebSocket-Key: ");
+  g_autofree char *key = g_strndup (key_line, strcspn (key_line, "\n"));
+  g_autofree char *request = NULL;
+  gsize trace_length;
+
+  request = volley_ws_parse_request_trace (event->payload, event->length, &trace_length);
+  g_assert_nonnull (request);
+  g_assert_true (g_str_has_prefix (request, "GET / HTTP/1.1\r\n"));
+  g_assert_true (g_str_has_suffix (request, "\r\n\r\n"));
+  g_assert_nonnull (strstr (request, "\r\nX-First: a1\r\n"));
+  g_assert_nonnull (strstr (request, "\r\nCookie: a=1; b=i0\r\n"));
+  g_assert_nonnull (strstr (request, key));
+  g_assert_null (strstr (request, "X-Off"));
+
+  g_assert_nonnull (strstr (event->payload + trace_length, "Upgrade: websocket\r\n"));
+  g_assert_null (strstr (event->payload + trace_length, "X-First"));
+}
+
 static void
 test_headers (Fixture       *fixture,
               gconstpointer  data)
@@ -1208,6 +1237,7 @@ test_headers (Fixture       *fixture,
   g_assert_nonnull (strstr (handshake, "Cookie: a=1; b=i0\n"));
   g_assert_nonnull (strstr (handshake, "Origin: https://example.test\n"));
   g_assert_nonnull (strstr (handshake, "User-Agent: VolleyTest/1\n"));
+  assert_open_shows_request (harness, handshake);
 }
 
 static void

@@ -599,6 +599,14 @@ bytes_equal_text (GBytes     *bytes,
 }
 
 static gboolean
+bytes_have_prefix (GBytes     *bytes,
+                   const char *prefix)
+{
+  return g_bytes_get_size (bytes) >= strlen (prefix) &&
+         memcmp (g_bytes_get_data (bytes, NULL), prefix, strlen (prefix)) == 0;
+}
+
+static gboolean
 client_saw_frame (Client     *client,
                   const char *frame)
 {
@@ -1126,6 +1134,9 @@ test_headers (Fixture       *fixture,
   g_assert_true (x_first != NULL && x_second != NULL && x_third != NULL);
   g_assert_true (x_first < x_second && x_second < x_third);
 
+  /* The response tells the log what went out, byte for byte. */
+  g_assert_true (bytes_equal_text (fixture->client.response->request, fixture->raw->request->str));
+
   /* A User-Agent header wins over the param, the param over the default. */
   soup_message_headers_append (agent, "User-Agent", "custom/1.0");
   dial_raw (fixture, &(VolleyWsDialParams) {
@@ -1213,6 +1224,42 @@ test_no_deflate (Fixture       *fixture,
   close_client (fixture);
 }
 
+/* The request in an event's payload: "> " before each line, so that a
+ * reader looking for a response header by name skips them, and back to the
+ * very bytes. */
+static void
+test_request_trace (void)
+{
+  static const char request[] = "GET /chat?room=1 HTTP/1.1\r\n"
+                                "Host: example.test\r\n"
+                                "Sec-WebSocket-Protocol: a, b\r\n\r\n";
+  static const char response[] = "Upgrade: websocket\r\nSec-WebSocket-Protocol: b\r\n";
+  g_autoptr(GBytes) bytes = g_bytes_new_static (request, strlen (request));
+  g_autoptr(GBytes) nothing = g_bytes_new (NULL, 0);
+  g_autoptr(GString) payload = g_string_new (NULL);
+  g_autofree char *parsed = NULL;
+  g_autofree char *none = NULL;
+  gsize trace_length;
+
+  volley_ws_append_request_trace (payload, bytes);
+  g_assert_cmpstr (payload->str, ==, "> GET /chat?room=1 HTTP/1.1\r\n"
+                                     "> Host: example.test\r\n"
+                                     "> Sec-WebSocket-Protocol: a, b\r\n\r\n");
+  g_string_append (payload, response);
+
+  parsed = volley_ws_parse_request_trace (payload->str, payload->len, &trace_length);
+  g_assert_cmpstr (parsed, ==, request);
+  g_assert_cmpstr (payload->str + trace_length, ==, response);
+
+  none = volley_ws_parse_request_trace (response, strlen (response), &trace_length);
+  g_assert_null (none);
+  g_assert_cmpuint (trace_length, ==, 0);
+
+  g_string_truncate (payload, 0);
+  volley_ws_append_request_trace (payload, nothing);
+  g_assert_cmpuint (payload->len, ==, 0);
+}
+
 /* Failed handshakes */
 
 static void
@@ -1234,6 +1281,7 @@ test_refused (Fixture       *fixture,
   g_assert_cmpstr (client->response->error, ==, "websocket: bad handshake: status 403 Forbidden");
   g_assert_true (bytes_equal_text (client->response->body, "go away"));
   g_assert_cmpstr (soup_message_headers_get_one (client->response->headers, "X-Reason"), ==, "testing");
+  g_assert_true (bytes_have_prefix (client->response->request, "GET /refuse HTTP/1.1\r\n"));
   g_assert_cmpint (client->response->connecting_us, >, 0);
   g_assert_cmpuint (client->response->bytes_sent, >, 100);
   g_assert_cmpuint (client->response->bytes_received, >, 50);
@@ -1284,6 +1332,7 @@ test_connection_refused (Fixture       *fixture,
   g_assert_cmpstr (client->response->error, ==, client->error->message);
   g_assert_nonnull (strstr (client->response->error, "refused"));
   g_assert_cmpuint (client->response->bytes_sent, ==, 0);
+  g_assert_cmpuint (g_bytes_get_size (client->response->request), ==, 0);
 }
 
 static void
@@ -1304,6 +1353,7 @@ test_timeout (Fixture       *fixture,
   g_assert_cmpint (client->response->connecting_us, >=, 200 * 1000);
   /* The request went out before the silence. */
   g_assert_cmpuint (client->response->bytes_sent, >, 100);
+  g_assert_true (bytes_have_prefix (client->response->request, "GET /raw?x=1 HTTP/1.1\r\n"));
 }
 
 static gboolean
@@ -1644,6 +1694,7 @@ main (int   argc,
   ADD_TEST ("bad-accept", test_bad_accept);
   ADD_TEST ("extension-not-offered", test_extension_not_offered);
   ADD_TEST ("headers", test_headers);
+  g_test_add_func ("/volley/engine/ws-dial/request-trace", test_request_trace);
   ADD_TEST ("reserved-header", test_reserved_header);
   ADD_TEST ("deflate", test_deflate);
   ADD_TEST ("no-deflate", test_no_deflate);

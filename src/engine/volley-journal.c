@@ -9,6 +9,7 @@
 
 #include "volley-error.h"
 #include "volley-journal.h"
+#include "volley-ws-dial.h"
 
 /* Lines are gathered and written when this much is waiting or the queue is
  * empty: few, large writes while the run is busy, none held back when it
@@ -393,13 +394,14 @@ append_header_value (GString *out,
 
 static void
 append_headers (GString    *out,
+                const char *key,
                 const char *text,
                 gsize       length)
 {
   g_autoptr(GArray) headers = parse_headers (text, length);
   gboolean first = TRUE;
 
-  append_key (out, "headers");
+  append_key (out, key);
   g_string_append_c (out, '{');
   for (guint i = 0; i < headers->len; i++)
     {
@@ -417,15 +419,43 @@ append_headers (GString    *out,
   g_string_append_c (out, '}');
 }
 
+/* @request is what volley_ws_parse_request_trace() gives: the request
+ * line, then the headers (none if a NUL cut the line short). */
+static void
+append_request_fields (GString    *out,
+                       const char *request)
+{
+  const char *line_end;
+  const char *headers;
+
+  if (request == NULL)
+    return;
+
+  line_end = strstr (request, "\r\n");
+  if (line_end == NULL)
+    line_end = request + strlen (request);
+  headers = *line_end != '\0' ? line_end + 2 : line_end;
+
+  append_key (out, "request_line");
+  append_string (out, request, line_end - request);
+  append_headers (out, "request_headers", headers, strlen (headers));
+}
+
+/* The payload is the request's trace, then the response headers. */
 static void
 append_open_fields (GString              *out,
                     const VolleyRunEvent *event)
 {
+  gsize trace_length;
+  g_autofree char *request = volley_ws_parse_request_trace (event->payload, event->length,
+                                                            &trace_length);
+
   append_key (out, "status");
   append_uint (out, event->code);
   append_key (out, "connecting_ms");
   append_fixed (out, event->value, 3);
-  append_headers (out, event->payload, event->length);
+  append_headers (out, "headers", event->payload + trace_length, event->length - trace_length);
+  append_request_fields (out, request);
 }
 
 static void
@@ -452,13 +482,17 @@ append_close_fields (GString              *out,
   g_string_append (out, by_server ? ",\"by\":\"server\"" : ",\"by\":\"client\"");
 }
 
-/* A refused handshake's payload is "message\n\nheaders\r\n\r\nbody". */
+/* A refused handshake's payload is "message\n\n", the request's trace,
+ * then "headers\r\n\r\nbody". */
 static void
 append_error_fields (GString              *out,
                      const VolleyRunEvent *event)
 {
+  const char *end = event->payload + event->length;
+  g_autofree char *request = NULL;
   const char *response;
   gsize message_length = event->length;
+  gsize trace_length;
 
   if (event->code == 0)
     {
@@ -479,8 +513,11 @@ append_error_fields (GString              *out,
     return;
 
   response += 2;
+  request = volley_ws_parse_request_trace (response, end - response, &trace_length);
+  response += trace_length;
   append_key (out, "response");
-  append_string (out, response, event->payload + event->length - response);
+  append_string (out, response, end - response);
+  append_request_fields (out, request);
 }
 
 static void

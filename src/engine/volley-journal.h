@@ -18,7 +18,9 @@ G_BEGIN_DECLS
  *
  * Every line has "t", "vu", "iter" and "kind", then, by kind:
  *   open            "status", "connecting_ms", "headers": {"Name": "value"}
- *                   (repeated names joined with ", ")
+ *                   (repeated names joined with ", "), then "request_line"
+ *                   and "request_headers": {"Name": "value"}, the request
+ *                   as sent
  *   sent, received  "type": "text"|"binary", "len" (bytes), "data"
  *   ping-sent, ping-received, pong-received
  *                   "data"; pong-received also "rtt_ms" when it answered
@@ -26,7 +28,7 @@ G_BEGIN_DECLS
  *   close           "code", "reason", "by": "server"|"client"
  *   error           "status" when the handshake was refused, "message",
  *                   and then "response": the refused response's headers
- *                   and body
+ *                   and body, "request_line" and "request_headers"
  *   check           "name", "passed"
  *   log             "message"
  *   timer           "period_ms", "interval" (true for setInterval)

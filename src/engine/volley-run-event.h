@@ -45,7 +45,9 @@ typedef enum
 /* One record. `payload` points into the batch that holds the record:
  *   connecting      payload = the URL, expanded
  *   open            code = HTTP status, value = connecting time (µs),
- *                   payload = response headers as "Name: value\r\n" lines
+ *                   payload = the request as sent, each line after "> ",
+ *                   then an empty line (volley_ws_append_request_trace()),
+ *                   then the response headers as "Name: value\r\n" lines
  *   sent/received   payload = the message
  *   ping-sent       payload = the ping's payload ("0", "1", …)
  *   ping-received   payload = the peer's ping's payload
@@ -54,7 +56,8 @@ typedef enum
  *   close           code = close code, payload = reason
  *   error           code = HTTP status of a refused handshake (0 if none),
  *                   payload = the message; for a refused handshake,
- *                   "message\n\nheaders\r\n\r\nbody"
+ *                   "message\n\n", the request as for open, then
+ *                   "headers\r\n\r\nbody"
  *   check           payload = the check's name, value = the round trip (µs)
  *                   for a sendAndAwait that got its reply, else -1
  *   log             payload = the text

@@ -1189,8 +1189,9 @@ format_headers (SoupMessageHeaders *headers)
   return g_string_free (text, FALSE);
 }
 
-/* For a refused handshake: "message\n\nheaders\r\n\r\nbody", the body as
- * it came (the writer keeps its length, NULs included). */
+/* For a refused handshake: "message\n\n", the request as sent (see
+ * volley_ws_append_request_trace()), then "headers\r\n\r\nbody", the body
+ * as it came (the writer keeps its length, NULs included). */
 static GString *
 format_refusal (const char             *message,
                 const VolleyWsResponse *response)
@@ -1204,6 +1205,7 @@ format_refusal (const char             *message,
     body = g_bytes_get_data (response->body, &body_length);
 
   g_string_append (text, "\n\n");
+  volley_ws_append_request_trace (text, response->request);
   g_string_append (text, headers);
   g_string_append (text, "\r\n");
   g_string_append_len (text, body, (gssize) body_length);
@@ -1241,6 +1243,20 @@ vu_dial_failed (VolleyVu               *self,
                     pause_ms);
 }
 
+/* The request as sent (see volley_ws_append_request_trace()), then the
+ * response headers. */
+static GString *
+format_handshake (const VolleyWsResponse *response)
+{
+  GString *text = g_string_new (NULL);
+  g_autofree char *headers = format_headers (response->headers);
+
+  volley_ws_append_request_trace (text, response->request);
+  g_string_append (text, headers);
+
+  return text;
+}
+
 /* k6: the setup callback registers the handlers, then `open` fires. */
 static void
 vu_open (VolleyVu                *self,
@@ -1248,13 +1264,13 @@ vu_open (VolleyVu                *self,
          const VolleyWsResponse  *response)
 {
   const EventData none = { DATA_NONE };
-  g_autofree char *headers = format_headers (response->headers);
+  g_autoptr(GString) handshake = format_handshake (response);
 
   self->state = VU_CONNECTED;
   self->connection = connection_new (self, ws);
 
   vu_emit (self, VOLLEY_RUN_EVENT_OPEN, 0, response->status, response->connecting_us,
-           headers, strlen (headers));
+           handshake->str, handshake->len);
 
   /* A hard stop came while the dial was completing. */
   if (self->interrupted)

@@ -56,7 +56,6 @@ typedef struct
 
   gint64             started_at;
   GSocketConnection *connection;
-  gboolean           request_sent;
   GByteArray        *buffer;
   gsize              read_offset;
   gsize              head_length;
@@ -77,6 +76,7 @@ volley_ws_response_new (void)
 
   response->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
   response->body = g_bytes_new (NULL, 0);
+  response->request = g_bytes_new (NULL, 0);
 
   return response;
 }
@@ -92,6 +92,7 @@ volley_ws_response_copy (const VolleyWsResponse *response)
   copy->reason = g_strdup (response->reason);
   copy->headers = response->headers ? soup_message_headers_ref (response->headers) : NULL;
   copy->body = response->body ? g_bytes_ref (response->body) : NULL;
+  copy->request = response->request ? g_bytes_ref (response->request) : NULL;
   copy->error = g_strdup (response->error);
   copy->protocol = g_strdup (response->protocol);
 
@@ -107,6 +108,7 @@ volley_ws_response_free (VolleyWsResponse *response)
   g_free (response->reason);
   g_clear_pointer (&response->headers, soup_message_headers_unref);
   g_clear_pointer (&response->body, g_bytes_unref);
+  g_clear_pointer (&response->request, g_bytes_unref);
   g_free (response->error);
   g_free (response->protocol);
   g_free (response);
@@ -465,7 +467,7 @@ dial_count_wire_bytes (Dial            *dial,
   if (volley_tap_stream_get_wire_bytes (tap, &response->bytes_sent, &response->bytes_received))
     return;
 
-  response->bytes_sent = dial->request_sent ? g_bytes_get_size (dial->request) : 0;
+  response->bytes_sent = g_bytes_get_size (response->request);
   response->bytes_received = dial->buffer->len;
 }
 
@@ -947,7 +949,8 @@ request_written_cb (GObject      *source,
       return;
     }
 
-  dial->request_sent = TRUE;
+  g_bytes_unref (dial->response->request);
+  dial->response->request = g_bytes_ref (dial->request);
   read_more (task);
 }
 
@@ -1183,4 +1186,100 @@ volley_ws_pong_payload (gpointer  message,
     return array->data;
   }
 #endif
+}
+
+/* The request in the log */
+
+/**
+ * volley_ws_append_request_trace:
+ * @out: where the trace goes
+ * @request: a request head, as in VolleyWsResponse
+ *
+ * Appends @request as the payloads of `open` and refused-handshake `error`
+ * events carry it: each line after "> ", as `curl -v` shows a request, then
+ * the empty line that ends the head. Without the prefix, a reader that looks
+ * for a response header by name (the subproto tag) would find the request's
+ * Sec-WebSocket-Protocol, the offered list, first. Nothing for an empty
+ * @request.
+ */
+void
+volley_ws_append_request_trace (GString *out,
+                                GBytes  *request)
+{
+  gsize length;
+  const guint8 *line;
+  const guint8 *end;
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (request != NULL);
+
+  line = g_bytes_get_data (request, &length);
+  end = line + length;
+  while (line < end)
+    {
+      const guint8 *next = find_bytes (line, end - line, "\r\n");
+      const guint8 *line_end = next != NULL ? next : end;
+
+      if (line_end == line)
+        break;
+      g_string_append (out, "> ");
+      g_string_append_len (out, (const char *) line, line_end - line);
+      g_string_append (out, "\r\n");
+      line = next != NULL ? next + 2 : end;
+    }
+
+  if (length > 0)
+    g_string_append (out, "\r\n");
+}
+
+static gboolean
+is_trace_line (const char *line,
+               const char *end)
+{
+  return end - line >= 2 && line[0] == '>' && line[1] == ' ';
+}
+
+/**
+ * volley_ws_parse_request_trace:
+ * @text: text that may start with a trace of volley_ws_append_request_trace()
+ * @length: the length of @text in bytes
+ * @trace_length: (out): the bytes of @text that the trace takes, its empty
+ *   line included; 0 when @text does not start with one
+ *
+ * Returns: (transfer full) (nullable): the request head as it was sent,
+ *   "\r\n\r\n" at its end, or %NULL when @text does not start with a trace
+ */
+char *
+volley_ws_parse_request_trace (const char *text,
+                               gsize       length,
+                               gsize      *trace_length)
+{
+  const char *end = text + length;
+  const char *line = text;
+  GString *head;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (trace_length != NULL, NULL);
+
+  *trace_length = 0;
+  if (!is_trace_line (text, end))
+    return NULL;
+
+  head = g_string_new (NULL);
+  while (is_trace_line (line, end))
+    {
+      const char *next = (const char *) find_bytes ((const guint8 *) line, end - line, "\r\n");
+      const char *line_end = next != NULL ? next : end;
+
+      g_string_append_len (head, line + 2, line_end - line - 2);
+      g_string_append (head, "\r\n");
+      line = next != NULL ? next + 2 : end;
+    }
+  g_string_append (head, "\r\n");
+
+  if (end - line >= 2 && line[0] == '\r' && line[1] == '\n')
+    line += 2;
+  *trace_length = line - text;
+
+  return g_string_free (head, FALSE);
 }

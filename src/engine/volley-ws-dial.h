@@ -63,9 +63,12 @@ GQuark volley_ws_dial_error_quark (void);
 
 /* What k6 calls the Response of ws.connect(): on success status 101 and the
  * response headers; on a refused handshake the HTTP status, headers and body;
- * with no HTTP reply at all status 0 and `error` saying why.
+ * with no HTTP reply at all status 0 and `error` saying why. Volley adds the
+ * request: its request line and headers, blank line included, byte for byte
+ * as they were written to the socket (for the log).
  *
- * `headers` and `body` are never NULL (empty when there was no reply);
+ * `headers`, `body` and `request` are never NULL (empty when there was no
+ * reply, or no request went out in full);
  * `reason`, `error` and `protocol` are NULL when there is none. `error` is
  * the message of the GError that volley_ws_dial_finish() gives. The body of
  * a refused handshake is kept up to 1 MiB. `connecting_us` runs from the
@@ -78,6 +81,7 @@ typedef struct
   char               *reason;
   SoupMessageHeaders *headers;
   GBytes             *body;
+  GBytes             *request;
   char               *error;
   char               *protocol;
   gint64              connecting_us;
@@ -109,6 +113,13 @@ void                     volley_ws_close         (SoupWebsocketConnection   *con
                                                   const char                *reason);
 gconstpointer            volley_ws_pong_payload  (gpointer                   message,
                                                   gsize                     *length);
+/* The request head inside an event's payload ("> " before each line, see
+ * volley-run-event.h), and back. */
+void                     volley_ws_append_request_trace (GString           *out,
+                                                         GBytes            *request);
+char                    *volley_ws_parse_request_trace  (const char        *text,
+                                                         gsize              length,
+                                                         gsize             *trace_length);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VolleyWsResponse, volley_ws_response_free)
 
