@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "volley-application.h"
+#include "volley-log-row.h"
 #include "volley-log-view.h"
 
 /* The live log in a real window under Xvfb, fed as a run feeds it: events
@@ -446,6 +447,24 @@ read_text_cb (GObject      *source,
   g_assert_nonnull (*text);
 }
 
+/* Where the selected row's details hold JSON, as the pane finds it. */
+static char *
+dup_selected_json (Fixture *fixture)
+{
+  GtkColumnView *column_view = get_child (fixture, "column_view");
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (column_view));
+  VolleyLogRow *row = gtk_single_selection_get_selected_item (selection);
+  g_autofree char *details = NULL;
+  gsize start = 1;
+  gsize end = 1;
+
+  details = volley_log_row_dup_details_with_json (row, &start, &end);
+  g_assert_cmpuint (start, <=, end);
+  g_assert_cmpuint (end, <=, strlen (details));
+
+  return g_strndup (details + start, end - start);
+}
+
 static void
 test_details (Fixture       *fixture,
               gconstpointer  data)
@@ -453,9 +472,22 @@ test_details (Fixture       *fixture,
   static const char json[] = "{\"user\":\"ada\",\"tags\":[\"x\",\"y\"],\"n\":1}";
   static const char binary[] = { 0x00, 0x01, 0x7f, 'A', (char) 0xff, 'b', 'c', 'd',
                                  'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', '\n', 'z' };
-  static const char headers[] = "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+  /* As the VU writes them: the request, "> " before each line, then the
+   * response. */
+  static const char headers[] = "> GET /chat?room=1 HTTP/1.1\r\n"
+                                "> Host: 127.0.0.1:8080\r\n"
+                                "> Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                "> Cookie: session=abc\r\n"
+                                "> X-Team: qa\r\n\r\n"
+                                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                                 "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n";
-  static const char refusal[] = "Unexpected status 403\n\nContent-Type: text/plain\r\n\r\ngo away";
+  static const char refusal[] = "Unexpected status 403\n\n"
+                                "> GET /chat HTTP/1.1\r\n> Host: 127.0.0.1:8080\r\n\r\n"
+                                "Content-Type: application/json\r\n\r\n{\"error\":\"go away\"}";
+  static const char pretty_refusal[] = "{\n  \"error\" : \"go away\"\n}";
+  g_autofree char *json_found = NULL;
+  g_autofree char *no_json = NULL;
+  g_autofree char *refusal_json = NULL;
   GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->view));
   g_autofree char *nothing = NULL;
   g_autofree char *pretty = NULL;
@@ -489,6 +521,8 @@ test_details (Fixture       *fixture,
                    "  ],\n"
                    "  \"n\" : 1\n"
                    "}");
+  json_found = dup_selected_json (fixture);
+  g_assert_cmpstr (json_found, ==, pretty);
 
   hex = select_row (fixture, 1);
   g_assert_cmpstr (hex, ==,
@@ -496,9 +530,23 @@ test_details (Fixture       *fixture,
                    "00000010  0a 7a                                            .z\n");
 
   open = select_row (fixture, 2);
-  g_assert_true (g_str_has_prefix (open, "HTTP 101, connected in 12.345 ms\n"));
-  g_assert_nonnull (strstr (open, "Upgrade: websocket"));
-  g_assert_nonnull (strstr (open, "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="));
+  g_assert_cmpstr (open, ==,
+                   "HTTP 101, connected in 12.345 ms\n"
+                   "\n"
+                   "Request\n"
+                   "GET /chat?room=1 HTTP/1.1\n"
+                   "Host: 127.0.0.1:8080\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\n"
+                   "Cookie: session=abc\n"
+                   "X-Team: qa\n"
+                   "\n"
+                   "Response\n"
+                   "HTTP 101\n"
+                   "Upgrade: websocket\n"
+                   "Connection: Upgrade\n"
+                   "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\n");
+  no_json = dup_selected_json (fixture);
+  g_assert_cmpstr (no_json, ==, "");
 
   close = select_row (fixture, 3);
   g_assert_cmpstr (close, ==, "Close code: 1001\nReason: going away\nClosed by the server");
@@ -506,7 +554,11 @@ test_details (Fixture       *fixture,
   error = select_row (fixture, 4);
   g_assert_true (g_str_has_prefix (error, "HTTP 403\n"));
   g_assert_nonnull (strstr (error, "Unexpected status 403"));
-  g_assert_nonnull (strstr (error, "go away"));
+  g_assert_nonnull (strstr (error, "\nRequest\nGET /chat HTTP/1.1\nHost: 127.0.0.1:8080\n"));
+  g_assert_true (g_str_has_suffix (error, "\nResponse\nHTTP 403\nContent-Type: application/json\n\n"
+                                          "{\n  \"error\" : \"go away\"\n}"));
+  refusal_json = dup_selected_json (fixture);
+  g_assert_cmpstr (refusal_json, ==, pretty_refusal);
 
   /* The copy button copies what the pane shows. */
   gdk_clipboard_set_text (clipboard, "something else");

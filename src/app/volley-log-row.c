@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "volley-log-row.h"
+#include "volley-ws-dial.h"
 
 /* A row shows the start of a long message; the details pane the rest. */
 #define MAX_PREVIEW_CHARS 200
@@ -195,50 +196,161 @@ append_hex_dump (GString    *out,
     g_string_append (out, "…\n");
 }
 
-/* The payload, pretty-printed when it is JSON. */
+/* Where the pretty-printed JSON is in the details, in bytes. */
+typedef struct
+{
+  gsize start;
+  gsize end;
+} JsonRange;
+
+static void
+append_text (GString    *out,
+             const char *text,
+             gsize       length)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, length);
+
+  g_string_append (out, valid);
+}
+
+/* The payload, pretty-printed when it is JSON (@json says where). */
 static void
 append_payload (GString    *out,
                 const char *payload,
-                gsize       length)
+                gsize       length,
+                JsonRange  *json)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autofree char *valid = NULL;
 
   if (length > 0 && (payload[0] == '{' || payload[0] == '[')
       && json_parser_load_from_data (parser, payload, length, NULL))
     {
       g_autofree char *pretty = json_to_string (json_parser_get_root (parser), TRUE);
 
+      json->start = out->len;
       g_string_append (out, pretty);
+      json->end = out->len;
       return;
     }
 
-  valid = g_utf8_make_valid (payload, length);
-  g_string_append (out, valid);
+  append_text (out, payload, length);
 }
 
-/**
- * volley_log_row_dup_details:
- * @self: a row
- *
- * Returns: (transfer full): all there is to know about the event, as text
- */
-char *
-volley_log_row_dup_details (VolleyLogRow *self)
+/* Appends the lines of an HTTP head up to its empty line, or to the end of
+ * @text, each ending in "\n"; returns the length of what was read. */
+static gsize
+append_head (GString    *out,
+             const char *text,
+             gsize       length)
 {
-  const VolleyLogRecord *record;
+  const char *end = text + length;
+  const char *line = text;
+
+  while (line < end)
+    {
+      const char *next = g_strstr_len (line, end - line, "\r\n");
+      const char *line_end = next != NULL ? next : end;
+
+      if (line_end == line)
+        return line + 2 - text;
+
+      append_text (out, line, line_end - line);
+      g_string_append_c (out, '\n');
+      line = next != NULL ? next + 2 : end;
+    }
+
+  return length;
+}
+
+/* @handshake is a request's trace (volley_ws_append_request_trace()), then
+ * the response headers, an empty line and the body; FALSE if it has no
+ * trace, from before Volley logged the request. */
+static gboolean
+append_handshake (GString    *out,
+                  guint       status,
+                  const char *handshake,
+                  gsize       length,
+                  JsonRange  *json)
+{
+  gsize trace_length;
+  g_autofree char *request = volley_ws_parse_request_trace (handshake, length, &trace_length);
+  gsize head_length;
+
+  if (request == NULL)
+    return FALSE;
+
+  /* Translators: a heading above the HTTP request that opened a WebSocket */
+  g_string_append_printf (out, "%s\n", _("Request"));
+  append_head (out, request, strlen (request));
+  /* Translators: a heading above the server's HTTP response to that request */
+  g_string_append_printf (out, "\n%s\n", _("Response"));
+  g_string_append_printf (out, _("HTTP %u"), status);
+  g_string_append_c (out, '\n');
+
+  handshake += trace_length;
+  length -= trace_length;
+  head_length = append_head (out, handshake, length);
+  if (head_length < length)
+    {
+      g_string_append_c (out, '\n');
+      append_payload (out, handshake + head_length, length - head_length, json);
+    }
+
+  return TRUE;
+}
+
+static void
+append_open_details (GString               *out,
+                     const VolleyLogRecord *record,
+                     JsonRange             *json)
+{
+  /* Translators: an HTTP status and how long connecting took */
+  g_string_append_printf (out, _("HTTP %u, connected in %.3f ms\n\n"),
+                          record->code, record->value / 1000.0);
+  if (!append_handshake (out, record->code, record->payload, record->length, json))
+    append_payload (out, record->payload, record->length, json);
+}
+
+/* A refused handshake's payload is "message\n\n", then the handshake. */
+static void
+append_error_details (GString               *out,
+                      const VolleyLogRecord *record,
+                      JsonRange             *json)
+{
+  const char *payload = record->payload;
+  const char *end = payload + record->length;
+  const char *handshake = NULL;
+
+  if (record->code != 0)
+    {
+      g_string_append_printf (out, _("HTTP %u\n\n"), record->code);
+      handshake = g_strstr_len (payload, record->length, "\n\n");
+    }
+
+  if (handshake == NULL)
+    {
+      append_payload (out, payload, record->length, json);
+      return;
+    }
+
+  append_text (out, payload, handshake - payload);
+  g_string_append (out, "\n\n");
+  handshake += 2;
+  if (!append_handshake (out, record->code, handshake, end - handshake, json))
+    append_payload (out, handshake, end - handshake, json);
+}
+
+static char *
+dup_details (VolleyLogRow *self,
+             JsonRange    *json)
+{
+  const VolleyLogRecord *record = &self->record;
   GString *out = g_string_new (NULL);
 
-  g_return_val_if_fail (VOLLEY_IS_LOG_ROW (self), NULL);
-
-  record = &self->record;
   switch ((VolleyRunEventKind) record->kind)
     {
     case VOLLEY_RUN_EVENT_OPEN:
-      /* Translators: an HTTP status and how long connecting took */
-      g_string_append_printf (out, _("HTTP %u, connected in %.3f ms\n\n"),
-                              record->code, record->value / 1000.0);
-      append_payload (out, self->payload, record->length);
+      append_open_details (out, record, json);
       break;
     case VOLLEY_RUN_EVENT_CLOSE:
       g_string_append_printf (out, _("Close code: %u\nReason: %s\n%s"), record->code, self->payload,
@@ -246,9 +358,7 @@ volley_log_row_dup_details (VolleyLogRow *self)
                               ? _("Closed by the server") : _("Closed by the client"));
       break;
     case VOLLEY_RUN_EVENT_ERROR:
-      if (record->code != 0)
-        g_string_append_printf (out, _("HTTP %u\n\n"), record->code);
-      append_payload (out, self->payload, record->length);
+      append_error_details (out, record, json);
       break;
     case VOLLEY_RUN_EVENT_CHECK:
       g_string_append_printf (out, "%s %s", (record->flags & VOLLEY_RUN_EVENT_FLAG_PASSED)
@@ -269,11 +379,58 @@ volley_log_row_dup_details (VolleyLogRow *self)
       if (record->flags & VOLLEY_RUN_EVENT_FLAG_BINARY)
         append_hex_dump (out, self->payload, record->length);
       else
-        append_payload (out, self->payload, record->length);
+        append_payload (out, self->payload, record->length, json);
       break;
     }
 
   return g_string_free (out, FALSE);
+}
+
+/**
+ * volley_log_row_dup_details:
+ * @self: a row
+ *
+ * Returns: (transfer full): all there is to know about the event, as text
+ */
+char *
+volley_log_row_dup_details (VolleyLogRow *self)
+{
+  JsonRange json = { 0, 0 };
+
+  g_return_val_if_fail (VOLLEY_IS_LOG_ROW (self), NULL);
+
+  return dup_details (self, &json);
+}
+
+/**
+ * volley_log_row_dup_details_with_json:
+ * @self: a row
+ * @json_start: (out): where the pretty-printed JSON starts in the details,
+ *   in bytes; 0 when there is none
+ * @json_end: (out): where it ends; 0 when there is none
+ *
+ * The details of volley_log_row_dup_details(), and where in them the JSON
+ * is, for the pane to highlight.
+ *
+ * Returns: (transfer full): the details
+ */
+char *
+volley_log_row_dup_details_with_json (VolleyLogRow *self,
+                                      gsize        *json_start,
+                                      gsize        *json_end)
+{
+  JsonRange json = { 0, 0 };
+  char *details;
+
+  g_return_val_if_fail (VOLLEY_IS_LOG_ROW (self), NULL);
+  g_return_val_if_fail (json_start != NULL, NULL);
+  g_return_val_if_fail (json_end != NULL, NULL);
+
+  details = dup_details (self, &json);
+  *json_start = json.start;
+  *json_end = json.end;
+
+  return details;
 }
 
 /**
