@@ -10,17 +10,44 @@
 #include "volley-log-store.h"
 
 #define SEGMENT_EVENTS VOLLEY_LOG_STORE_SEGMENT_EVENTS
-#define ARENA_BLOCK_SIZE (256 * 1024)
+#define ARENA_BLOCK_SIZE (16 * 1024)
+/* A payload larger than this gets a block of its own, so that a block
+ * never wastes more than this at its end. */
+#define ARENA_OWN_BLOCK_SIZE (ARENA_BLOCK_SIZE / 8)
 #define EXPORT_FLUSH_SIZE (64 * 1024)
 
-/* Its records never move (they are allocated at once), so that an export
- * snapshot may read those that were there when it was taken while the
- * store's thread appends more. */
+/* A field that does not fit its packed width holds this mark, and its value
+ * goes in the arena just before the payload (see record_wide_size()). */
+#define WIDE_INT32 G_MININT32
+#define WIDE_UINT16 G_MAXUINT16
+#define WIDE_UINT8 G_MAXUINT8
+
+/* An event as kept: 32 bytes. The time is relative to its segment's first
+ * event; the sequence number is implied by the record's place. */
+typedef struct
+{
+  const char *payload;
+  gint32      time;
+  gint32      value;
+  guint32     vu;
+  guint32     iteration;
+  guint32     length;
+  guint16     code;
+  guint8      kind;
+  guint8      flags;
+} Record;
+
+G_STATIC_ASSERT (sizeof (Record) == 32);
+
+/* Its records and arena blocks never move (each is allocated at once), so
+ * that an export snapshot may read those that were there when it was taken
+ * while the store's thread appends more. */
 typedef struct
 {
   gint             ref_count;
   guint            n_records;
-  VolleyLogRecord *records;
+  gint64           base_time;
+  Record          *records;
   GPtrArray       *blocks;
   char            *block;
   gsize            block_used;
@@ -38,10 +65,15 @@ struct _VolleyLogStore
   GPtrArray *segments;
 };
 
+/* The matches are the low 32 bits of their sequence numbers, from @start
+ * on (what was dropped is skipped, not moved); a store never holds 2^32
+ * events, so they are whole again relative to @first. */
 struct _VolleyLogFilter
 {
   VolleyLogStore *store;
-  GArray         *seqs;
+  GArray         *matches;
+  guint           start;
+  guint64         first;
   guint64         n_tested;
   guint32         kinds;
   gint64          vu;
@@ -55,7 +87,7 @@ struct _VolleyLogExport
   VolleyLogStore *store;
   GPtrArray      *segments;
   guint64         first_segment;
-  GArray         *seqs;
+  GArray         *matches;
   guint64         first;
   guint64         end;
 };
@@ -66,9 +98,9 @@ segment_new (void)
   Segment *segment = g_new0 (Segment, 1);
 
   segment->ref_count = 1;
-  segment->records = g_new (VolleyLogRecord, SEGMENT_EVENTS);
+  segment->records = g_new (Record, SEGMENT_EVENTS);
   segment->blocks = g_ptr_array_new_with_free_func (g_free);
-  segment->bytes = sizeof (Segment) + SEGMENT_EVENTS * sizeof (VolleyLogRecord);
+  segment->bytes = sizeof (Segment) + SEGMENT_EVENTS * sizeof (Record);
 
   return segment;
 }
@@ -93,32 +125,163 @@ segment_unref (gpointer data)
   g_free (segment);
 }
 
-/* A copy of @length bytes and a NUL, in the segment's arena. */
-static const char *
-segment_copy_payload (Segment    *segment,
-                      const char *payload,
-                      gsize       length)
+/* Room for @size bytes in the segment's arena. */
+static char *
+segment_alloc (Segment *segment,
+               gsize    size)
 {
-  char *copy;
+  char *space;
 
-  if (length + 1 > segment->block_size - segment->block_used)
+  if (size > segment->block_size - segment->block_used)
     {
-      gsize size = MAX (ARENA_BLOCK_SIZE, length + 1);
+      gsize block_size = size > ARENA_OWN_BLOCK_SIZE ? size : ARENA_BLOCK_SIZE;
+      char *block = g_malloc (block_size);
 
-      segment->block = g_malloc (size);
-      segment->block_size = size;
+      g_ptr_array_add (segment->blocks, block);
+      segment->bytes += block_size + sizeof (gpointer);
+      if (size > ARENA_OWN_BLOCK_SIZE)
+        return block;
+      segment->block = block;
+      segment->block_size = block_size;
       segment->block_used = 0;
-      segment->bytes += size;
-      g_ptr_array_add (segment->blocks, segment->block);
     }
 
-  copy = segment->block + segment->block_used;
-  if (length > 0)
-    memcpy (copy, payload, length);
-  copy[length] = '\0';
-  segment->block_used += length + 1;
+  space = segment->block + segment->block_used;
+  segment->block_used += size;
 
-  return copy;
+  return space;
+}
+
+/* The wide values of a record, in this order before its payload. */
+typedef struct
+{
+  gint64  time;
+  gint64  value;
+  guint32 code;
+  guint16 kind;
+  guint16 flags;
+} Wide;
+
+static gsize
+record_wide_size (const Record *record)
+{
+  return (record->time == WIDE_INT32 ? sizeof (gint64) : 0)
+         + (record->value == WIDE_INT32 ? sizeof (gint64) : 0)
+         + (record->code == WIDE_UINT16 ? sizeof (guint32) : 0)
+         + (record->kind == WIDE_UINT8 ? sizeof (guint16) : 0)
+         + (record->flags == WIDE_UINT8 ? sizeof (guint16) : 0);
+}
+
+/* Copies what did not fit, at @out, and returns where the next goes. */
+static char *
+record_write_wide (const Record *record,
+                   const Wide   *wide,
+                   char         *out)
+{
+#define PUT(field) (memcpy (out, &wide->field, sizeof wide->field), out += sizeof wide->field)
+  if (record->time == WIDE_INT32)
+    PUT (time);
+  if (record->value == WIDE_INT32)
+    PUT (value);
+  if (record->code == WIDE_UINT16)
+    PUT (code);
+  if (record->kind == WIDE_UINT8)
+    PUT (kind);
+  if (record->flags == WIDE_UINT8)
+    PUT (flags);
+#undef PUT
+  return out;
+}
+
+static void
+record_read_wide (const Record *record,
+                  Wide         *wide)
+{
+  const char *in = record->payload - record_wide_size (record);
+
+#define GET(field) (memcpy (&wide->field, in, sizeof wide->field), in += sizeof wide->field)
+  if (record->time == WIDE_INT32)
+    GET (time);
+  if (record->value == WIDE_INT32)
+    GET (value);
+  if (record->code == WIDE_UINT16)
+    GET (code);
+  if (record->kind == WIDE_UINT8)
+    GET (kind);
+  if (record->flags == WIDE_UINT8)
+    GET (flags);
+#undef GET
+}
+
+static gint32
+pack_int32 (gint64 value)
+{
+  return value > WIDE_INT32 && value <= G_MAXINT32 ? (gint32) value : WIDE_INT32;
+}
+
+static void
+segment_append (Segment              *segment,
+                const VolleyRunEvent *event)
+{
+  Record *record = &segment->records[segment->n_records];
+  Wide wide = { event->time - segment->base_time, event->value, event->code,
+                event->kind, event->flags };
+  gsize length = event->payload != NULL ? event->length : 0;
+  char *space;
+
+  if (segment->n_records == 0)
+    {
+      segment->base_time = event->time;
+      wide.time = 0;
+    }
+  record->time = pack_int32 (wide.time);
+  record->value = pack_int32 (wide.value);
+  record->code = event->code < WIDE_UINT16 ? event->code : WIDE_UINT16;
+  record->kind = event->kind < WIDE_UINT8 ? event->kind : WIDE_UINT8;
+  record->flags = event->flags < WIDE_UINT8 ? event->flags : WIDE_UINT8;
+  record->vu = event->vu;
+  record->iteration = event->iteration;
+  record->length = length;
+
+  space = segment_alloc (segment, record_wide_size (record) + length + 1);
+  space = record_write_wide (record, &wide, space);
+  if (length > 0)
+    memcpy (space, event->payload, length);
+  space[length] = '\0';
+  record->payload = space;
+
+  /* Published last: an export snapshot reads up to n_records. */
+  g_atomic_int_set ((gint *) &segment->n_records, segment->n_records + 1);
+}
+
+static void
+segment_read (const Segment   *segment,
+              guint            index,
+              VolleyLogRecord *out)
+{
+  const Record *record = &segment->records[index];
+
+  out->time = segment->base_time + record->time;
+  out->value = record->value;
+  out->vu = record->vu;
+  out->iteration = record->iteration;
+  out->code = record->code;
+  out->length = record->length;
+  out->kind = record->kind;
+  out->flags = record->flags;
+  out->payload = record->payload;
+
+  if (record_wide_size (record) > 0)
+    {
+      Wide wide = { record->time, record->value, record->code, record->kind, record->flags };
+
+      record_read_wide (record, &wide);
+      out->time = segment->base_time + wide.time;
+      out->value = wide.value;
+      out->code = wide.code;
+      out->kind = wide.kind;
+      out->flags = wide.flags;
+    }
 }
 
 /**
@@ -189,7 +352,6 @@ volley_log_store_append_one (VolleyLogStore       *self,
 {
   Segment *segment = self->segments->len > 0
                      ? g_ptr_array_index (self->segments, self->segments->len - 1) : NULL;
-  VolleyLogRecord *record;
 
   if (segment == NULL || segment->n_records == SEGMENT_EVENTS)
     {
@@ -197,22 +359,7 @@ volley_log_store_append_one (VolleyLogStore       *self,
       g_ptr_array_add (self->segments, segment);
     }
 
-  record = &segment->records[segment->n_records];
-  record->time = event->time;
-  record->value = event->value;
-  record->vu = event->vu;
-  record->iteration = event->iteration;
-  record->code = event->code;
-  record->length = event->length;
-  record->kind = event->kind;
-  record->flags = event->flags;
-  record->payload = segment_copy_payload (segment, event->payload != NULL ? event->payload : "",
-                                          event->payload != NULL ? event->length : 0);
-  if (event->payload == NULL)
-    record->length = 0;
-
-  /* Published last: an export snapshot reads up to n_records. */
-  g_atomic_int_set ((gint *) &segment->n_records, segment->n_records + 1);
+  segment_append (segment, event);
   self->n_total++;
 }
 
@@ -280,49 +427,58 @@ volley_log_store_get_n_total (VolleyLogStore *self)
   return self->n_total;
 }
 
+/* @seq must be in memory. */
+static const Segment *
+volley_log_store_find (VolleyLogStore *self,
+                       guint64         seq)
+{
+  return g_ptr_array_index (self->segments,
+                            seq / SEGMENT_EVENTS - self->n_dropped / SEGMENT_EVENTS);
+}
+
 /**
  * volley_log_store_get_by_seq:
  * @self: a store
  * @seq: a sequence number
+ * @record: (out caller-allocates): the record, whose payload is valid until
+ *   the store drops it
  *
- * Returns: (nullable): the record, valid until the next append, or %NULL if
- * @seq was dropped or is not there yet
+ * Returns: %FALSE if @seq was dropped or is not there yet
  */
-const VolleyLogRecord *
-volley_log_store_get_by_seq (VolleyLogStore *self,
-                             guint64         seq)
+gboolean
+volley_log_store_get_by_seq (VolleyLogStore  *self,
+                             guint64          seq,
+                             VolleyLogRecord *record)
 {
-  Segment *segment;
-  guint64 index;
-
-  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
 
   if (seq < self->n_dropped || seq >= self->n_total)
-    return NULL;
+    return FALSE;
 
-  index = seq / SEGMENT_EVENTS - self->n_dropped / SEGMENT_EVENTS;
-  segment = g_ptr_array_index (self->segments, index);
-
-  return &segment->records[seq % SEGMENT_EVENTS];
+  segment_read (volley_log_store_find (self, seq), seq % SEGMENT_EVENTS, record);
+  return TRUE;
 }
 
-const VolleyLogRecord *
-volley_log_store_get (VolleyLogStore *self,
-                      guint           position)
+gboolean
+volley_log_store_get (VolleyLogStore  *self,
+                      guint            position,
+                      VolleyLogRecord *record)
 {
-  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self != NULL, FALSE);
 
-  return volley_log_store_get_by_seq (self, self->n_dropped + position);
+  return volley_log_store_get_by_seq (self, self->n_dropped + position, record);
 }
 
-/* Bytes held for the events in memory: records, arena blocks. */
+/* Bytes held for the events in memory: records, arena blocks, segments. */
 gsize
 volley_log_store_get_memory_size (VolleyLogStore *self)
 {
-  gsize bytes = sizeof *self;
+  gsize bytes;
 
   g_return_val_if_fail (self != NULL, 0);
 
+  bytes = sizeof *self + self->segments->len * sizeof (gpointer);
   for (guint i = 0; i < self->segments->len; i++)
     bytes += ((Segment *) g_ptr_array_index (self->segments, i))->bytes;
 
@@ -340,9 +496,11 @@ volley_log_filter_new (VolleyLogStore *store)
 
   self = g_new0 (VolleyLogFilter, 1);
   self->store = volley_log_store_ref (store);
-  self->seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->matches = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->kinds = VOLLEY_LOG_KINDS_ALL;
   self->vu = -1;
+  self->first = store->n_dropped;
+  self->n_tested = store->n_dropped;
 
   return self;
 }
@@ -354,7 +512,7 @@ volley_log_filter_free (VolleyLogFilter *self)
 
   g_clear_pointer (&self->regex, g_regex_unref);
   g_free (self->text);
-  g_array_unref (self->seqs);
+  g_array_unref (self->matches);
   volley_log_store_unref (self->store);
   g_free (self);
 }
@@ -384,6 +542,25 @@ contains (const char *haystack,
   return FALSE;
 }
 
+static gboolean
+volley_log_filter_matches_fields (VolleyLogFilter *self,
+                                  guint            kind,
+                                  guint32          vu,
+                                  const char      *payload,
+                                  gsize            length)
+{
+  if (kind > VOLLEY_RUN_EVENT_VU_STOP || (self->kinds & VOLLEY_LOG_KIND_BIT (kind)) == 0)
+    return FALSE;
+  if (self->vu >= 0 && vu != (guint64) self->vu)
+    return FALSE;
+  if (self->regex != NULL)
+    return g_regex_match_full (self->regex, payload, length, 0, 0, NULL, NULL);
+  if (self->text != NULL)
+    return contains (payload, length, self->text, self->text_length);
+
+  return TRUE;
+}
+
 gboolean
 volley_log_filter_matches (VolleyLogFilter       *self,
                            const VolleyLogRecord *record)
@@ -391,17 +568,43 @@ volley_log_filter_matches (VolleyLogFilter       *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (record != NULL, FALSE);
 
-  if (record->kind > VOLLEY_RUN_EVENT_VU_STOP
-      || (self->kinds & VOLLEY_LOG_KIND_BIT (record->kind)) == 0)
-    return FALSE;
-  if (self->vu >= 0 && record->vu != (guint64) self->vu)
-    return FALSE;
-  if (self->regex != NULL)
-    return g_regex_match_full (self->regex, record->payload, record->length, 0, 0, NULL, NULL);
-  if (self->text != NULL)
-    return contains (record->payload, record->length, self->text, self->text_length);
+  return volley_log_filter_matches_fields (self, record->kind, record->vu,
+                                           record->payload, record->length);
+}
 
-  return TRUE;
+/* Straight from the packed record: no need to unpack its time or value. */
+static gboolean
+volley_log_filter_test (VolleyLogFilter *self,
+                        const Segment   *segment,
+                        guint            index)
+{
+  const Record *record = &segment->records[index];
+  VolleyLogRecord full;
+
+  if (record->kind != WIDE_UINT8)
+    return volley_log_filter_matches_fields (self, record->kind, record->vu,
+                                             record->payload, record->length);
+
+  segment_read (segment, index, &full);
+  return volley_log_filter_matches (self, &full);
+}
+
+gboolean
+volley_log_filter_is_identity (VolleyLogFilter *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return self->kinds == VOLLEY_LOG_KINDS_ALL && self->vu < 0
+         && self->text == NULL && self->regex == NULL;
+}
+
+static guint64
+volley_log_filter_seq_at (VolleyLogFilter *self,
+                          guint            index)
+{
+  guint32 low = g_array_index (self->matches, guint32, index);
+
+  return self->first + (guint32) (low - (guint32) self->first);
 }
 
 static void
@@ -410,9 +613,21 @@ volley_log_filter_test_from (VolleyLogFilter *self,
 {
   VolleyLogStore *store = self->store;
 
-  for (; seq < store->n_total; seq++)
-    if (volley_log_filter_matches (self, volley_log_store_get_by_seq (store, seq)))
-      g_array_append_val (self->seqs, seq);
+  if (volley_log_filter_is_identity (self))
+    seq = store->n_total;
+
+  while (seq < store->n_total)
+    {
+      const Segment *segment = volley_log_store_find (store, seq);
+
+      for (guint i = seq % SEGMENT_EVENTS; i < segment->n_records; i++, seq++)
+        if (volley_log_filter_test (self, segment, i))
+          {
+            guint32 low = (guint32) seq;
+
+            g_array_append_val (self->matches, low);
+          }
+    }
 
   self->n_tested = store->n_total;
 }
@@ -428,8 +643,42 @@ volley_log_filter_refilter (VolleyLogFilter *self)
 {
   g_return_if_fail (self != NULL);
 
-  g_array_set_size (self->seqs, 0);
-  volley_log_filter_test_from (self, self->store->n_dropped);
+  g_array_set_size (self->matches, 0);
+  self->start = 0;
+  self->first = self->store->n_dropped;
+  volley_log_filter_test_from (self, self->first);
+}
+
+/* Drops the matches that the store dropped: they are skipped, and moved
+ * only once they are most of the array. */
+static guint
+volley_log_filter_drop (VolleyLogFilter *self)
+{
+  guint64 n_dropped = self->store->n_dropped;
+  guint gone;
+
+  if (volley_log_filter_is_identity (self))
+    {
+      gone = n_dropped > self->first ? MIN (n_dropped, self->n_tested) - self->first : 0;
+      self->first = MAX (self->first, n_dropped);
+      self->n_tested = MAX (self->n_tested, self->first);
+      return gone;
+    }
+
+  gone = self->start;
+  while (self->start < self->matches->len
+         && volley_log_filter_seq_at (self, self->start) < n_dropped)
+    self->start++;
+  gone = self->start - gone;
+
+  if (self->start > SEGMENT_EVENTS && self->start > self->matches->len / 2)
+    {
+      g_array_remove_range (self->matches, 0, self->start);
+      self->start = 0;
+    }
+  self->first = MAX (self->first, n_dropped);
+
+  return gone;
 }
 
 /**
@@ -446,25 +695,19 @@ volley_log_filter_update (VolleyLogFilter *self,
                           guint           *removed,
                           guint           *added)
 {
-  guint n_gone = 0;
+  guint n_gone;
   guint n_before;
 
   g_return_if_fail (self != NULL);
 
-  /* Matches are in order: the dropped ones are at the front. */
-  while (n_gone < self->seqs->len
-         && g_array_index (self->seqs, guint64, n_gone) < self->store->n_dropped)
-    n_gone++;
-  if (n_gone > 0)
-    g_array_remove_range (self->seqs, 0, n_gone);
-
-  n_before = self->seqs->len;
+  n_gone = volley_log_filter_drop (self);
+  n_before = volley_log_filter_get_n_items (self);
   volley_log_filter_test_from (self, MAX (self->n_tested, self->store->n_dropped));
 
   if (removed != NULL)
     *removed = n_gone;
   if (added != NULL)
-    *added = self->seqs->len - n_before;
+    *added = volley_log_filter_get_n_items (self) - n_before;
 }
 
 void
@@ -540,21 +783,15 @@ volley_log_filter_set_text (VolleyLogFilter  *self,
   return TRUE;
 }
 
-gboolean
-volley_log_filter_is_identity (VolleyLogFilter *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-
-  return self->kinds == VOLLEY_LOG_KINDS_ALL && self->vu < 0
-         && self->text == NULL && self->regex == NULL;
-}
-
 guint
 volley_log_filter_get_n_items (VolleyLogFilter *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->seqs->len;
+  if (volley_log_filter_is_identity (self))
+    return (guint) (self->n_tested - self->first);
+
+  return self->matches->len - self->start;
 }
 
 guint64
@@ -562,9 +799,28 @@ volley_log_filter_get_seq (VolleyLogFilter *self,
                            guint            position)
 {
   g_return_val_if_fail (self != NULL, 0);
-  g_return_val_if_fail (position < self->seqs->len, 0);
+  g_return_val_if_fail (position < volley_log_filter_get_n_items (self), 0);
 
-  return g_array_index (self->seqs, guint64, position);
+  if (volley_log_filter_is_identity (self))
+    return self->first + position;
+
+  return volley_log_filter_seq_at (self, self->start + position);
+}
+
+/* What a GArray of @size bytes allocates. */
+static gsize
+array_capacity (gsize size)
+{
+  return size > 0 ? MAX (16, (gsize) 1 << g_bit_storage (size - 1)) : 0;
+}
+
+/* Bytes held for its index: none while it has no criteria. */
+gsize
+volley_log_filter_get_memory_size (VolleyLogFilter *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return sizeof *self + array_capacity (self->matches->len * sizeof (guint32));
 }
 
 /* Export */
@@ -585,19 +841,20 @@ volley_log_export_new (VolleyLogStore  *store,
   self->first_segment = store->n_dropped / SEGMENT_EVENTS;
   self->first = store->n_dropped;
   self->end = store->n_total;
-  /* The view as it is now: updating the filter here would run ahead of
-   * whoever shows it. */
-  if (filter != NULL)
+  /* The view as it is now, less what was dropped since (a paused view's
+   * filter lags): updating the filter here would run ahead of whoever
+   * shows it. */
+  if (filter != NULL && volley_log_filter_is_identity (filter))
+    self->end = MAX (self->first, filter->n_tested);
+  else if (filter != NULL)
     {
-      guint first = 0;
+      guint start = filter->start;
 
-      /* Less what was dropped since (a paused view's filter lags). */
-      while (first < filter->seqs->len
-             && g_array_index (filter->seqs, guint64, first) < store->n_dropped)
-        first++;
-      self->seqs = g_array_sized_new (FALSE, FALSE, sizeof (guint64), filter->seqs->len - first);
-      g_array_append_vals (self->seqs, &g_array_index (filter->seqs, guint64, first),
-                           filter->seqs->len - first);
+      while (start < filter->matches->len && volley_log_filter_seq_at (filter, start) < store->n_dropped)
+        start++;
+      self->matches = g_array_sized_new (FALSE, FALSE, sizeof (guint32), filter->matches->len - start);
+      g_array_append_vals (self->matches, &g_array_index (filter->matches, guint32, start),
+                           filter->matches->len - start);
     }
 
   return self;
@@ -608,7 +865,7 @@ volley_log_export_get_n_items (VolleyLogExport *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->seqs != NULL ? self->seqs->len : self->end - self->first;
+  return self->matches != NULL ? self->matches->len : self->end - self->first;
 }
 
 void
@@ -616,20 +873,34 @@ volley_log_export_free (VolleyLogExport *self)
 {
   g_return_if_fail (self != NULL);
 
-  g_clear_pointer (&self->seqs, g_array_unref);
+  g_clear_pointer (&self->matches, g_array_unref);
   g_ptr_array_unref (self->segments);
   volley_log_store_unref (self->store);
   g_free (self);
 }
 
-static const VolleyLogRecord *
-export_get_record (VolleyLogExport *self,
-                   guint64          seq)
+static guint64
+export_get_seq (VolleyLogExport *self,
+                guint64          index)
 {
-  Segment *segment = g_ptr_array_index (self->segments,
-                                        seq / SEGMENT_EVENTS - self->first_segment);
+  guint32 low;
 
-  return &segment->records[seq % SEGMENT_EVENTS];
+  if (self->matches == NULL)
+    return self->first + index;
+
+  low = g_array_index (self->matches, guint32, index);
+  return self->first + (guint32) (low - (guint32) self->first);
+}
+
+static void
+export_get_record (VolleyLogExport *self,
+                   guint64          seq,
+                   VolleyLogRecord *record)
+{
+  const Segment *segment = g_ptr_array_index (self->segments,
+                                              seq / SEGMENT_EVENTS - self->first_segment);
+
+  segment_read (segment, seq % SEGMENT_EVENTS, record);
 }
 
 static void
@@ -768,9 +1039,10 @@ volley_log_export_write (VolleyLogExport   *self,
 
   for (guint64 i = 0; i < total; i++)
     {
-      guint64 seq = self->seqs != NULL ? g_array_index (self->seqs, guint64, i) : self->first + i;
+      VolleyLogRecord record;
 
-      export_format (out, format, export_get_record (self, seq), start_time);
+      export_get_record (self, export_get_seq (self, i), &record);
+      export_format (out, format, &record, start_time);
       if (out->len >= EXPORT_FLUSH_SIZE)
         {
           if (!export_flush (out, stream, cancellable, error))

@@ -7,21 +7,23 @@
 
 G_BEGIN_DECLS
 
-/* The run's log in memory: an append-only store of compact records (one
- * VolleyLogRecord, no GObject, per event) whose payloads live in large
- * arena blocks. It keeps up to a bound of events; past it, the oldest are
- * dropped in whole segments and counted as "only on disk" (the run's
- * journal has them). Single-threaded: append and read on one thread (the
- * UI's); an export snapshot may then be written from any thread.
+/* The run's log in memory: an append-only store of compact 32-byte records
+ * (no GObject per event) whose payloads live in arena blocks. It keeps up
+ * to a bound of events; past it, the oldest are dropped a segment at a time
+ * and counted as "only on disk" (the run's journal has them). Single-
+ * threaded: append and read on one thread (the UI's); an export snapshot may
+ * then be written from any thread.
  *
  * Positions (0 = the oldest event still in memory) shift when a segment is
  * dropped; sequence numbers (0 = the run's first event) never do. */
 
 #define VOLLEY_LOG_STORE_DEFAULT_MAX_EVENTS 1000000
 
-/* One segment: what is dropped at once. */
-#define VOLLEY_LOG_STORE_SEGMENT_EVENTS 16384
+/* One segment: what is dropped at once. Small, so that a full store drops
+ * a few thousand rows at a time rather than tens of thousands. */
+#define VOLLEY_LOG_STORE_SEGMENT_EVENTS 4096
 
+/* An event as read back from the store (the store keeps it packed). */
 typedef struct
 {
   gint64       time;
@@ -67,15 +69,18 @@ void                   volley_log_store_append           (VolleyLogStore  *store
 guint                  volley_log_store_get_n_items      (VolleyLogStore  *store);
 guint64                volley_log_store_get_n_dropped    (VolleyLogStore  *store);
 guint64                volley_log_store_get_n_total      (VolleyLogStore  *store);
-const VolleyLogRecord *volley_log_store_get              (VolleyLogStore  *store,
-                                                          guint            position);
-const VolleyLogRecord *volley_log_store_get_by_seq       (VolleyLogStore  *store,
-                                                          guint64          seq);
+gboolean               volley_log_store_get              (VolleyLogStore  *store,
+                                                          guint            position,
+                                                          VolleyLogRecord *record);
+gboolean               volley_log_store_get_by_seq       (VolleyLogStore  *store,
+                                                          guint64          seq,
+                                                          VolleyLogRecord *record);
 gsize                  volley_log_store_get_memory_size  (VolleyLogStore  *store);
 
 /* A filtered view: the sequence numbers of the records that match, kept up
  * to date incrementally by volley_log_filter_update(), which only tests the
- * records appended since its last call. */
+ * records appended since its last call. With no criteria, it keeps no index
+ * at all: its positions are the store's. */
 VolleyLogFilter       *volley_log_filter_new             (VolleyLogStore  *store);
 void                   volley_log_filter_free            (VolleyLogFilter *filter);
 void                   volley_log_filter_set_kinds       (VolleyLogFilter *filter,
@@ -97,6 +102,7 @@ gboolean               volley_log_filter_matches         (VolleyLogFilter *filte
 guint                  volley_log_filter_get_n_items     (VolleyLogFilter *filter);
 guint64                volley_log_filter_get_seq         (VolleyLogFilter *filter,
                                                           guint            position);
+gsize                  volley_log_filter_get_memory_size (VolleyLogFilter *filter);
 
 /* Export: a snapshot taken on the store's thread (of the whole store, or
  * of @filter's view when it is not NULL), written from any thread. */
