@@ -5,15 +5,27 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "volley-log-view.h"
 #include "volley-wrap-box.h"
 
-/* At most once a frame: the rows of a busy run arrive in a few changes. */
+/* The store takes the run's events this often; the rows follow once a
+ * frame (or this often, while no frame comes). */
 #define DRAIN_INTERVAL_MS 16
 
 /* In pixels: about a row. */
 #define AT_END_TOLERANCE 32
+
+/* New events in a sync from which a list view that follows would rebind
+ * all the ~200 rows it keeps around the end: then, and until the reader
+ * leaves the end, the view shows only the newest rows (see
+ * volley_log_model_new_tail()). */
+#define TAIL_MIN_ROWS 200
+/* Rows beyond a screenful in the tail: enough to scroll up from its end. */
+#define TAIL_SPARE_ROWS 2
+/* Until the rows' height is known. */
+#define TAIL_DEFAULT_ROWS 32
 
 /* A run's event queue, drained on the main context until the run's end
  * marker, into the store. It outlives the view if need be: a queue that no
@@ -51,6 +63,7 @@ struct _VolleyLogView
 
   /* Owned */
   VolleyLogModel    *model;
+  VolleyLogModel    *tail;
   GtkSingleSelection *selection;
   VolleyRun         *run;
   GtkFileChooserNative *chooser;
@@ -59,10 +72,21 @@ struct _VolleyLogView
   /* Borrowed: owned by its drain source, which ends it */
   Feed              *feed;
 
+  guint              sync_tick;
+  gint64             last_sync_tick;
   guint              scroll_to_end_source;
+  guint              tail_source;
   double             last_value;
+  /* The store's events at the last sync. */
+  guint64            n_synced;
   gboolean           follow;
   gboolean           scrolling;
+  /* Between the frame clock's before-paint and after-paint: when the list
+   * lays out its rows. */
+  gboolean           in_frame;
+  /* Rows came or went since the last frame: its layout moves the list's
+   * adjustment (the rows in view stay, their offset changes). */
+  gboolean           rows_moved;
 };
 
 G_DEFINE_FINAL_TYPE (VolleyLogView, volley_log_view, GTK_TYPE_WIDGET)
@@ -78,6 +102,8 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void volley_log_view_scroll_to_end (VolleyLogView *self);
+static void volley_log_view_update_tail   (VolleyLogView *self,
+                                           guint64        n_new);
 
 static void
 feed_free (gpointer data)
@@ -116,13 +142,54 @@ volley_log_view_update_status (VolleyLogView *self)
 static void
 volley_log_view_sync (VolleyLogView *self)
 {
+  guint64 n_total = volley_log_store_get_n_total (volley_log_model_get_store (self->model));
+
   if (gtk_toggle_button_get_active (self->pause_button))
     return;
 
+  /* Before the rows come: the list makes their widgets at once. */
+  volley_log_view_update_tail (self, n_total - self->n_synced);
+  self->n_synced = n_total;
   volley_log_model_sync (self->model);
+  self->rows_moved = TRUE;
   volley_log_view_update_status (self);
-  if (self->follow)
-    volley_log_view_scroll_to_end (self);
+}
+
+/* The rows change right before a frame lays them out and draws them, and
+ * never twice in a frame, as they would now and then on the drain's timer,
+ * which is out of step with the frames. */
+static gboolean
+sync_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  VolleyLogView *self = VOLLEY_LOG_VIEW (widget);
+
+  self->last_sync_tick = g_get_monotonic_time ();
+  if (volley_log_store_get_n_total (volley_log_model_get_store (self->model)) != self->n_synced)
+    volley_log_view_sync (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* A hidden view gets no frames. */
+static gboolean
+volley_log_view_has_frames (VolleyLogView *self)
+{
+  return g_get_monotonic_time () - self->last_sync_tick < 3 * DRAIN_INTERVAL_MS * 1000;
+}
+
+/* The old feed, if any, goes on draining on its own. */
+static void
+volley_log_view_release_feed (VolleyLogView *self)
+{
+  if (self->feed == NULL)
+    return;
+
+  g_weak_ref_set (&self->feed->view, NULL);
+  self->feed = NULL;
+  gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->sync_tick);
+  self->sync_tick = 0;
 }
 
 static gboolean
@@ -146,23 +213,13 @@ feed_drain_cb (gpointer user_data)
 
   if (self != NULL && self->feed == feed)
     {
-      volley_log_view_sync (self);
+      if (ended || !volley_log_view_has_frames (self))
+        volley_log_view_sync (self);
       if (ended)
-        self->feed = NULL;
+        volley_log_view_release_feed (self);
     }
 
   return ended ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
-}
-
-/* The old feed, if any, goes on draining on its own. */
-static void
-volley_log_view_release_feed (VolleyLogView *self)
-{
-  if (self->feed == NULL)
-    return;
-
-  g_weak_ref_set (&self->feed->view, NULL);
-  self->feed = NULL;
 }
 
 static guint32
@@ -221,6 +278,7 @@ filter_changed_cb (VolleyLogView *self)
 {
   volley_log_view_apply_filter (self, volley_log_model_get_filter (self->model));
   volley_log_model_refilter (self->model);
+  self->rows_moved = TRUE;
   volley_log_view_update_status (self);
   if (self->follow)
     volley_log_view_scroll_to_end (self);
@@ -231,10 +289,13 @@ volley_log_view_set_model (VolleyLogView  *self,
                            VolleyLogStore *store)
 {
   g_clear_object (&self->model);
+  g_clear_object (&self->tail);
   self->model = volley_log_model_new (store);
+  self->tail = volley_log_model_new_tail (self->model);
+  self->n_synced = volley_log_store_get_n_total (store);
   volley_log_view_apply_filter (self, volley_log_model_get_filter (self->model));
   volley_log_model_refilter (self->model);
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->tail));
   volley_log_view_update_status (self);
 }
 
@@ -256,6 +317,7 @@ volley_log_view_subscribe (VolleyLogView  *self,
   feed->store = volley_log_store_ref (store);
   g_weak_ref_init (&feed->view, self);
   self->feed = feed;
+  self->sync_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), sync_tick_cb, NULL, NULL);
 
   source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, DRAIN_INTERVAL_MS,
                                   feed_drain_cb, feed, feed_free);
@@ -369,6 +431,50 @@ pause_toggled_cb (VolleyLogView *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
 }
 
+/* The tail: a screenful of rows and a few more, as far as the list's
+ * rows' height tells. */
+static guint
+volley_log_view_get_tail_rows (VolleyLogView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->tail));
+  double row_height;
+
+  if (n_items == 0 || gtk_adjustment_get_upper (adjustment) <= 0)
+    return TAIL_DEFAULT_ROWS;
+
+  row_height = gtk_adjustment_get_upper (adjustment) / n_items;
+  return (guint) ceil (gtk_adjustment_get_page_size (adjustment) / row_height) + TAIL_SPARE_ROWS;
+}
+
+/* Only the tail from when the view follows a fast run (@n_new events came
+ * since the last sync) until the reader leaves the end or selects a row
+ * (which the tail would drop). */
+static void
+volley_log_view_update_tail (VolleyLogView *self,
+                             guint64        n_new)
+{
+  guint tail = volley_log_model_get_tail (self->tail);
+
+  if (!self->follow || gtk_single_selection_get_selected_item (self->selection) != NULL)
+    tail = 0;
+  else if (tail > 0 || n_new >= TAIL_MIN_ROWS)
+    tail = volley_log_view_get_tail_rows (self);
+
+  volley_log_model_set_tail (self->tail, tail);
+}
+
+static gboolean
+tail_cb (gpointer user_data)
+{
+  VolleyLogView *self = VOLLEY_LOG_VIEW (user_data);
+
+  self->tail_source = 0;
+  volley_log_view_update_tail (self, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
 /* Following the end: a reader at the end sees the new rows come; one who
  * scrolls up stays where they are, until they scroll back to the end or
  * turn Follow on again. */
@@ -384,6 +490,9 @@ volley_log_view_set_follow (VolleyLogView *self,
   gtk_toggle_button_set_active (self->follow_button, follow);
   if (follow)
     volley_log_view_scroll_to_end (self);
+  /* Not now: this may come from the list's own allocation. */
+  else if (self->tail_source == 0 && volley_log_model_get_tail (self->tail) > 0)
+    self->tail_source = g_idle_add (tail_cb, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOWING]);
 }
 
@@ -420,21 +529,17 @@ volley_log_view_scroll_to_end (VolleyLogView *self)
     self->scroll_to_end_source = g_idle_add_full (G_PRIORITY_LOW, scroll_to_end_cb, self, NULL);
 }
 
-static void
-vadjustment_changed_cb (VolleyLogView *self,
-                        GtkAdjustment *adjustment)
-{
-  if (self->follow && !is_at_end (adjustment))
-    volley_log_view_scroll_to_end (self);
-}
-
+/* Only the reader's scrolling turns Follow off: not the list's own, when a
+ * frame lays out rows that came and went (rows that leave its front move
+ * the view up, until it scrolls to the end again). */
 static void
 vadjustment_value_changed_cb (VolleyLogView *self,
                               GtkAdjustment *adjustment)
 {
   double value = gtk_adjustment_get_value (adjustment);
+  gboolean by_rows = self->in_frame && self->rows_moved;
 
-  if (!self->scrolling && value < self->last_value && !is_at_end (adjustment))
+  if (!self->scrolling && !by_rows && value < self->last_value && !is_at_end (adjustment))
     volley_log_view_set_follow (self, FALSE);
 
   self->last_value = value;
@@ -694,11 +799,13 @@ volley_log_view_dispose (GObject *object)
 
   volley_log_view_release_feed (self);
   g_clear_handle_id (&self->scroll_to_end_source, g_source_remove);
+  g_clear_handle_id (&self->tail_source, g_source_remove);
   g_cancellable_cancel (self->export_cancellable);
   g_clear_object (&self->export_cancellable);
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), VOLLEY_TYPE_LOG_VIEW);
   g_clear_object (&self->selection);
+  g_clear_object (&self->tail);
   g_clear_object (&self->model);
   g_clear_object (&self->run);
 
@@ -751,6 +858,48 @@ volley_log_view_set_property (GObject      *object,
     }
 }
 
+static void
+frame_started_cb (VolleyLogView *self)
+{
+  self->in_frame = TRUE;
+}
+
+/* Scrolling waits until a frame laid out the new rows. */
+static void
+frame_ended_cb (VolleyLogView *self)
+{
+  self->in_frame = FALSE;
+  self->rows_moved = FALSE;
+  if (self->follow && !is_at_end (gtk_scrolled_window_get_vadjustment (self->scrolled_window)))
+    volley_log_view_scroll_to_end (self);
+}
+
+static void
+volley_log_view_realize (GtkWidget *widget)
+{
+  GdkFrameClock *frame_clock;
+
+  GTK_WIDGET_CLASS (volley_log_view_parent_class)->realize (widget);
+
+  frame_clock = gtk_widget_get_frame_clock (widget);
+  g_signal_connect_object (frame_clock, "before-paint", G_CALLBACK (frame_started_cb),
+                           widget, G_CONNECT_SWAPPED);
+  g_signal_connect_object (frame_clock, "after-paint", G_CALLBACK (frame_ended_cb),
+                           widget, G_CONNECT_SWAPPED);
+}
+
+static void
+volley_log_view_unrealize (GtkWidget *widget)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (widget);
+
+  g_signal_handlers_disconnect_by_func (frame_clock, frame_started_cb, widget);
+  g_signal_handlers_disconnect_by_func (frame_clock, frame_ended_cb, widget);
+  VOLLEY_LOG_VIEW (widget)->in_frame = FALSE;
+
+  GTK_WIDGET_CLASS (volley_log_view_parent_class)->unrealize (widget);
+}
+
 /* -1 is "every VU": say so rather than show the number. */
 static gboolean
 vu_spin_output_cb (GtkSpinButton *spin)
@@ -771,6 +920,8 @@ volley_log_view_class_init (VolleyLogViewClass *klass)
   object_class->dispose = volley_log_view_dispose;
   object_class->get_property = volley_log_view_get_property;
   object_class->set_property = volley_log_view_set_property;
+  widget_class->realize = volley_log_view_realize;
+  widget_class->unrealize = volley_log_view_unrealize;
 
   properties[PROP_RUN] =
     g_param_spec_object ("run", NULL, NULL, VOLLEY_TYPE_RUN,
@@ -840,8 +991,6 @@ volley_log_view_init (VolleyLogView *self)
 
   self->follow = TRUE;
   vadjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
-  g_signal_connect_object (vadjustment, "changed",
-                           G_CALLBACK (vadjustment_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (vadjustment, "value-changed",
                            G_CALLBACK (vadjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
 }
