@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "volley-application.h"
+#include "volley-json-highlight.h"
 #include "volley-log-row.h"
 #include "volley-log-view.h"
 
@@ -421,6 +422,22 @@ dup_details (Fixture *fixture)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+/* Whether the first @text in the detail pane starts with the tag @tag_name. */
+static gboolean
+details_has_tag_at (Fixture    *fixture,
+                    const char *text,
+                    const char *tag_name)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (get_child (fixture, "details_view"));
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  GtkTextIter start, match_start, match_end;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  g_assert_true (gtk_text_iter_forward_search (&start, text, 0, &match_start, &match_end, NULL));
+
+  return tag != NULL && gtk_text_iter_has_tag (&match_start, tag);
+}
+
 static char *
 select_row (Fixture *fixture,
             guint    position)
@@ -523,6 +540,9 @@ test_details (Fixture       *fixture,
                    "}");
   json_found = dup_selected_json (fixture);
   g_assert_cmpstr (json_found, ==, pretty);
+  g_assert_true (details_has_tag_at (fixture, "\"user\"", VOLLEY_JSON_TAG_KEY));
+  g_assert_true (details_has_tag_at (fixture, "\"ada\"", VOLLEY_JSON_TAG_STRING));
+  g_assert_false (details_has_tag_at (fixture, "\"ada\"", VOLLEY_JSON_TAG_KEY));
 
   hex = select_row (fixture, 1);
   g_assert_cmpstr (hex, ==,

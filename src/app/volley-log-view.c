@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "volley-json-highlight.h"
 #include "volley-log-view.h"
 #include "volley-wrap-box.h"
 
@@ -553,14 +554,37 @@ follow_toggled_cb (VolleyLogView *self)
 
 /* Details */
 
+/* @json_start and @json_end are byte offsets in @details, the buffer's text. */
+static void
+highlight_json (GtkTextBuffer *buffer,
+                const char    *details,
+                gsize          json_start,
+                gsize          json_end)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &start,
+                                      g_utf8_pointer_to_offset (details, details + json_start));
+  gtk_text_buffer_get_iter_at_offset (buffer, &end,
+                                      g_utf8_pointer_to_offset (details, details + json_end));
+  volley_json_highlight_apply (buffer, &start, &end);
+}
+
 static void
 selection_changed_cb (VolleyLogView *self)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->details_view);
   VolleyLogRow *row = gtk_single_selection_get_selected_item (self->selection);
-  g_autofree char *details = row != NULL ? volley_log_row_dup_details (row) : NULL;
+  g_autofree char *details = NULL;
+  gsize json_start = 0;
+  gsize json_end = 0;
+
+  if (row != NULL)
+    details = volley_log_row_dup_details_with_json (row, &json_start, &json_end);
 
   gtk_text_buffer_set_text (buffer, details != NULL ? details : "", -1);
+  if (json_end > json_start)
+    highlight_json (buffer, details, json_start, json_end);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "log.copy", row != NULL);
 }
 
