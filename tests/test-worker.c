@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "volley-worker.h"
@@ -205,6 +207,41 @@ count_tick_cb (gpointer data)
   g_atomic_int_inc (&state->ticks);
 }
 
+typedef struct
+{
+  gint nice;
+  gint calls;
+} NiceProbe;
+
+static gboolean
+record_nice_cb (gpointer data)
+{
+  NiceProbe *probe = data;
+
+  g_atomic_int_set (&probe->nice, getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid)));
+  g_atomic_int_inc (&probe->calls);
+  return G_SOURCE_REMOVE;
+}
+
+/* The nice value is the worker thread's own: the caller's stays. */
+static void
+test_set_nice (void)
+{
+  g_autoptr(VolleyWorker) worker = volley_worker_new ("test-worker");
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  int callers_nice = getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid));
+  NiceProbe probe = { -100, 0 };
+
+  volley_worker_add_context (worker, context);
+  volley_worker_set_nice (worker, 10);
+  g_main_context_invoke (context, record_nice_cb, &probe);
+  wait_for_count (&probe.calls, 1);
+
+  g_assert_cmpint (g_atomic_int_get (&probe.nice), ==, 10);
+  g_assert_cmpint (getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid)), ==, callers_nice);
+  volley_worker_remove_context (worker, context);
+}
+
 static void
 test_tick_func (void)
 {
@@ -228,6 +265,7 @@ main (int   argc,
   g_test_add_func ("/volley/engine/worker/fd-reused-within-dispatch", test_fd_reused_within_dispatch);
   g_test_add_func ("/volley/engine/worker/context-returned-after-remove", test_context_returned_after_remove);
   g_test_add_func ("/volley/engine/worker/tick-func", test_tick_func);
+  g_test_add_func ("/volley/engine/worker/set-nice", test_set_nice);
 
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,12 +47,14 @@ typedef enum
 {
   COMMAND_ADD,
   COMMAND_REMOVE,
+  COMMAND_NICE,
 } CommandKind;
 
 typedef struct
 {
   CommandKind   kind;
   GMainContext *context;
+  int           nice;
   gboolean      done;
 } Command;
 
@@ -435,6 +439,14 @@ drop_from_ready (VolleyWorker *self,
     }
 }
 
+/* On Linux the nice value belongs to the thread, not the process. */
+static void
+apply_nice (int nice)
+{
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), nice) != 0)
+    g_warning ("Cannot change a worker's priority: %s", g_strerror (errno));
+}
+
 /* Returns FALSE when the worker should stop. */
 static gboolean
 run_commands (VolleyWorker *self)
@@ -457,6 +469,10 @@ run_commands (VolleyWorker *self)
       if (command->kind == COMMAND_ADD)
         {
           add_slot (self, command->context);
+        }
+      else if (command->kind == COMMAND_NICE)
+        {
+          apply_nice (command->nice);
         }
       else
         {
@@ -663,19 +679,16 @@ volley_worker_new (const char *name)
 
 static void
 run_command (VolleyWorker *self,
-             CommandKind   kind,
-             GMainContext *context)
+             Command      *command)
 {
-  Command command = { kind, context, FALSE };
-
   g_mutex_lock (&self->mutex);
-  g_queue_push_tail (&self->commands, &command);
+  g_queue_push_tail (&self->commands, command);
   wake_worker (self);
-  while (!command.done)
+  while (!command->done)
     g_cond_wait (&self->cond, &self->mutex);
-  if (kind == COMMAND_ADD)
+  if (command->kind == COMMAND_ADD)
     self->n_contexts++;
-  else
+  else if (command->kind == COMMAND_REMOVE)
     self->n_contexts--;
   g_mutex_unlock (&self->mutex);
 }
@@ -691,11 +704,13 @@ void
 volley_worker_add_context (VolleyWorker *self,
                            GMainContext *context)
 {
+  Command command = { .kind = COMMAND_ADD, .context = context };
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (context != NULL);
   g_return_if_fail (g_thread_self () != self->thread);
 
-  run_command (self, COMMAND_ADD, context);
+  run_command (self, &command);
 }
 
 /**
@@ -708,11 +723,35 @@ void
 volley_worker_remove_context (VolleyWorker *self,
                               GMainContext *context)
 {
+  Command command = { .kind = COMMAND_REMOVE, .context = context };
+
   g_return_if_fail (self != NULL);
   g_return_if_fail (context != NULL);
   g_return_if_fail (g_thread_self () != self->thread);
 
-  run_command (self, COMMAND_REMOVE, context);
+  run_command (self, &command);
+}
+
+/**
+ * volley_worker_set_nice:
+ * @nice: the thread's nice value, from 0 (the default) to 19 (lowest)
+ *
+ * Lowers (or restores) the CPU priority of the worker's thread, so that
+ * the process's other threads get the processor first when there is not
+ * enough for all. Raising it above the default needs privileges. Returns
+ * once it is done; do not call from the worker's own thread.
+ */
+void
+volley_worker_set_nice (VolleyWorker *self,
+                        int           nice)
+{
+  Command command = { .kind = COMMAND_NICE, .nice = nice };
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (nice >= 0 && nice <= 19);
+  g_return_if_fail (g_thread_self () != self->thread);
+
+  run_command (self, &command);
 }
 
 guint

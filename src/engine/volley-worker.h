@@ -32,6 +32,8 @@ void          volley_worker_add_context    (VolleyWorker *self,
 void          volley_worker_remove_context (VolleyWorker *self,
                                             GMainContext *context);
 guint         volley_worker_get_n_contexts (VolleyWorker *self);
+void          volley_worker_set_nice       (VolleyWorker *self,
+                                            int           nice);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VolleyWorker, volley_worker_free)
 
