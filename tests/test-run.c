@@ -4,7 +4,9 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <errno.h>
 #include <math.h>
+#include <sys/resource.h>
 #include <string.h>
 
 #include "volley-error.h"
@@ -771,6 +773,73 @@ test_invalid_profile (Fixture       *fixture,
   g_assert_cmpuint (fixture->states->len, ==, 0);
 }
 
+/* The nice values of the threads named volley-worker-N, in a GArray. */
+static GArray *
+workers_nice_values (void)
+{
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  g_assert_nonnull (tasks);
+  while ((tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *comm = NULL;
+      int nice;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) || !g_str_has_prefix (comm, "volley-worker-"))
+        continue;
+
+      errno = 0;
+      nice = getpriority (PRIO_PROCESS, (id_t) g_ascii_strtoull (tid, NULL, 10));
+      g_assert_cmpint (errno, ==, 0);
+      g_array_append_val (values, nice);
+    }
+
+  return values;
+}
+
+static void
+assert_workers_nice (int expected)
+{
+  g_autoptr(GArray) values = workers_nice_values ();
+
+  g_assert_cmpuint (values->len, ==, 2);
+  for (guint i = 0; i < values->len; i++)
+    g_assert_cmpint (g_array_index (values, int, i), ==, expected);
+}
+
+#define TWO_VUS_FOR_A_SECOND \
+  "{ \"volley\": 1, \"url\": \"{{echo_url}}/echo\"," \
+  "  \"scenario\": { \"vus\": 2, \"duration\": \"1s\", \"gracefulStop\": \"0s\" } }"
+
+/* A window's run yields the processor to the window; `volley run`'s does not. */
+static void
+test_background (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(VolleyProfile) profile = profile_from_json (TWO_VUS_FOR_A_SECOND);
+  g_autoptr(GError) error = NULL;
+
+  fixture_prepare (fixture, profile);
+  volley_run_set_background (fixture->run, TRUE);
+  g_assert_true (volley_run_start (fixture->run, &error));
+  g_assert_true (wait_until (fixture, is_running));
+  assert_workers_nice (10);
+  fixture_wait_finished (fixture);
+}
+
+static void
+test_foreground (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  fixture_start (fixture, TWO_VUS_FOR_A_SECOND);
+  g_assert_true (wait_until (fixture, is_running));
+  assert_workers_nice (getpriority (PRIO_PROCESS, 0));
+  fixture_wait_finished (fixture);
+}
+
 static void
 add_test (const char *path,
           void      (*func) (Fixture *, gconstpointer))
@@ -795,6 +864,8 @@ main (int   argc,
   add_test ("/volley/engine/run/stop-while-starting", test_stop_while_starting);
   add_test ("/volley/engine/run/journal", test_journal);
   add_test ("/volley/engine/run/invalid-profile", test_invalid_profile);
+  add_test ("/volley/engine/run/background", test_background);
+  add_test ("/volley/engine/run/foreground", test_foreground);
 
   return g_test_run ();
 }

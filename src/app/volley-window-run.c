@@ -228,6 +228,7 @@ _volley_window_start_run (VolleyWindow *self)
     }
 
   run = volley_run_new (self->profile);
+  volley_run_set_background (run, TRUE);
   /* The log subscribes before the first event can exist. */
   volley_log_view_set_run (self->run_log, run);
   volley_metrics_view_set_run (self->metrics_view, run);

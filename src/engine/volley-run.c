@@ -37,6 +37,10 @@
  * does not freeze the UI while they are set up. */
 #define VUS_PER_INIT_STEP 256
 
+/* A background run's workers: below a window's main loop, still above
+ * most batch jobs. */
+#define BACKGROUND_NICE 10
+
 typedef enum
 {
   VU_IDLE,      /* created, not running: not started yet, or stopped */
@@ -110,6 +114,7 @@ struct _VolleyRun
   GPtrArray          *active_stack;
   VolleyScenarioMode  mode;
   guint               n_workers;
+  gboolean            background;
   guint               n_initial_vus;
   guint               n_active;
   guint               n_running;
@@ -1111,6 +1116,25 @@ volley_run_set_n_workers (VolleyRun *self,
 }
 
 /**
+ * volley_run_set_background:
+ * @background: whether the VUs yield the processor to the rest of the process
+ *
+ * Set before the start. A window that shows a run live asks for this: its
+ * VUs' threads then run at a lower priority, so the window's main loop gets
+ * the processor first when there is not enough for both, and it stays
+ * smooth while the VUs take all the rest. `volley run` does not.
+ */
+void
+volley_run_set_background (VolleyRun *self,
+                           gboolean   background)
+{
+  g_return_if_fail (VOLLEY_IS_RUN (self));
+  g_return_if_fail (self->state == VOLLEY_RUN_STATE_READY);
+
+  self->background = !!background;
+}
+
+/**
  * volley_run_get_event_hub:
  *
  * Returns: (transfer none): the run's event stream; subscribe before the
@@ -1232,6 +1256,11 @@ volley_run_start_workers (VolleyRun *self)
   self->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) run_worker_free);
   for (guint i = 0; i < n_workers; i++)
     g_ptr_array_add (self->workers, run_worker_new (self->hub, i));
+
+  if (self->background)
+    for (guint i = 0; i < n_workers; i++)
+      volley_worker_set_nice (((RunWorker *) g_ptr_array_index (self->workers, i))->worker,
+                              BACKGROUND_NICE);
 
   /* Benchmarks measure what the metrics cost by turning them off. */
   if (g_getenv ("VOLLEY_BENCH_NO_METRICS") == NULL)

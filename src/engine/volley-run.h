@@ -40,6 +40,8 @@ void             volley_run_set_journal_file           (VolleyRun      *self,
 GFile           *volley_run_get_journal_file           (VolleyRun      *self);
 void             volley_run_set_n_workers              (VolleyRun      *self,
                                                         guint           n_workers);
+void             volley_run_set_background             (VolleyRun      *self,
+                                                        gboolean        background);
 VolleyEventHub  *volley_run_get_event_hub              (VolleyRun      *self);
 VolleyMetrics   *volley_run_get_metrics                (VolleyRun      *self);
 gboolean         volley_run_start                      (VolleyRun      *self,
