@@ -768,7 +768,7 @@ volley_echo_server_start (VolleyEchoServer  *self,
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->start_done = FALSE;
-  self->thread = g_thread_new ("volley-echo-server", server_thread_func, self);
+  self->thread = g_thread_new ("volley-echo", server_thread_func, self);
 
   wait_for_listen (self);
   g_clear_object (&self->listen_address);

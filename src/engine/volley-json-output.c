@@ -419,7 +419,7 @@ volley_json_output_start (VolleyEventHub  *hub,
   read_thresholds (self, profile);
 
   self->queue = volley_event_hub_subscribe (hub);
-  self->thread = g_thread_new ("volley-json-output", output_thread, self);
+  self->thread = g_thread_new ("volley-json-out", output_thread, self);
 
   return self;
 }
