@@ -283,6 +283,8 @@ main (int   argc,
     g_main_context_iteration (NULL, TRUE);
 
   g_print ("profile           %u VUs ping-pong for %d s against %s\n", vus, seconds, url);
+  /* Under Xvfb, GL is llvmpipe's: rendering on the CPU, beside the VUs. */
+  g_print ("renderer          %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   print_messages (run);
   print_events (run, view);
   print_frames ();

@@ -269,6 +269,7 @@ main (int   argc,
 
   g_print ("produced          %" G_GUINT64_FORMAT " events in %d s (%.0f/s asked, hub throttled: %s)\n",
            n_sent, seconds, (double) rate, volley_event_hub_was_throttled (hub) ? "yes" : "no");
+  g_print ("renderer          %s\n", G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (window))));
   g_print ("following         %s\n", volley_log_view_get_following (VOLLEY_LOG_VIEW (view))
                                      ? "to the end" : "no: the view stopped following");
   print_percentiles ("frame intervals", intervals, G_MAXINT64);
