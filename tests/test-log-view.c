@@ -208,21 +208,22 @@ has_status (Fixture    *fixture,
   return g_strcmp0 (get_status (fixture), text) == 0;
 }
 
-/* The button (or other actionable) that triggers @action_name. */
+/* The clickable widget around a label that reads @text, as in a popover
+ * menu, whose items are no GtkActionable; NULL if there is none. */
 static GtkWidget *
-find_actionable (GtkWidget  *widget,
-                 const char *action_name)
+find_labelled (GtkWidget  *widget,
+               const char *text)
 {
-  if (GTK_IS_ACTIONABLE (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_actionable (child, action_name);
+      GtkWidget *found;
 
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+        return widget;
+
+      found = find_labelled (child, text);
       if (found != NULL)
         return found;
     }
@@ -230,13 +231,40 @@ find_actionable (GtkWidget  *widget,
   return NULL;
 }
 
-static GtkWidget *
-get_export_button (Fixture *fixture)
+static GtkMenuButton *
+get_export_menu_button (Fixture *fixture)
 {
-  GtkWidget *button = find_actionable (GTK_WIDGET (fixture->view), "log.export");
+  GtkWidget *label = find_labelled (GTK_WIDGET (fixture->view), "Export");
+  GtkWidget *menu_button = label != NULL ? gtk_widget_get_ancestor (label, GTK_TYPE_MENU_BUTTON) : NULL;
 
-  g_assert_nonnull (button);
-  return button;
+  g_assert_nonnull (menu_button);
+  return GTK_MENU_BUTTON (menu_button);
+}
+
+/* The item of the Export menu for @action_name, found by its label. */
+static GtkWidget *
+get_export_item (Fixture    *fixture,
+                 const char *action_name)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (get_export_menu_button (fixture));
+  GtkWidget *item;
+
+  g_assert_nonnull (popover);
+  if (g_str_equal (action_name, "log.export-all"))
+    item = find_labelled (GTK_WIDGET (popover), "Export Whole Log…");
+  else
+    item = find_labelled (GTK_WIDGET (popover), "Export Filtered View…");
+  g_assert_nonnull (item);
+
+  return item;
+}
+
+/* Whether the Export menu offers @action_name, or shows it greyed out. */
+static gboolean
+is_offered (Fixture    *fixture,
+            const char *action_name)
+{
+  return gtk_widget_get_sensitive (get_export_item (fixture, action_name));
 }
 
 static void
@@ -777,79 +805,74 @@ export_is_done (Fixture *fixture,
 {
   return g_file_query_exists (file, NULL)
          && !gtk_widget_get_visible (get_child (fixture, "export_progress"))
-         && gtk_widget_is_sensitive (get_export_button (fixture));
+         && is_offered (fixture, "log.export-all");
 }
 
-/* The drop-down that offers @label (the file type's offers filters, not
- * strings), and the position of @label in it. */
-static GtkDropDown *
-find_drop_down (GtkWidget  *widget,
-                const char *label,
-                guint      *position)
+static void
+choose_file_type (GtkFileChooser *chooser,
+                  const char     *type_name)
 {
-  GListModel *items = GTK_IS_DROP_DOWN (widget) ? gtk_drop_down_get_model (GTK_DROP_DOWN (widget))
-                                                : NULL;
+  g_autoptr(GListModel) filters = gtk_file_chooser_get_filters (chooser);
 
-  for (guint i = 0; GTK_IS_STRING_LIST (items) && i < g_list_model_get_n_items (items); i++)
-    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (items), i), label) == 0)
-      {
-        *position = i;
-        return GTK_DROP_DOWN (widget);
-      }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
+  for (guint i = 0; i < g_list_model_get_n_items (filters); i++)
     {
-      GtkDropDown *found = find_drop_down (child, label, position);
+      g_autoptr(GtkFileFilter) filter = g_list_model_get_item (filters, i);
 
-      if (found != NULL)
-        return found;
+      if (g_strcmp0 (gtk_file_filter_get_name (filter), type_name) == 0)
+        {
+          gtk_file_chooser_set_filter (chooser, filter);
+          return;
+        }
     }
 
-  return NULL;
+  g_assert_not_reached ();
 }
 
-/* As a user picks it: GTK 4.8's gtk_file_chooser_set_choice() does not
- * select an option of a dialog's choice. */
-static void
-choose_scope (GtkWindow  *chooser,
-              const char *label)
-{
-  guint position = 0;
-  GtkDropDown *drop_down = find_drop_down (GTK_WIDGET (chooser), label, &position);
-
-  g_assert_nonnull (drop_down);
-  gtk_drop_down_set_selected (drop_down, position);
-}
-
-/* As a user exports: the Export button, then the file chooser, which
- * without a portal under Xvfb is GTK's own dialog. */
+/* As a user exports: an item of the Export menu, which says what to
+ * export, then the file chooser, which without a portal under Xvfb is
+ * GTK's own dialog; there the user types @name and may pick @type_name
+ * among the file types. The file written is @written_name. */
 static GFile *
-export (Fixture    *fixture,
-        Scope       scope,
-        const char *name)
+export_as_type (Fixture    *fixture,
+                Scope       scope,
+                const char *name,
+                const char *type_name,
+                const char *written_name)
 {
+  const char *action_name = scope == SCOPE_ALL ? "log.export-all" : "log.export-filtered";
   g_autoptr(GFile) folder = g_file_new_for_path (fixture->folder);
-  GFile *file = g_file_get_child (folder, name);
+  g_autoptr(GFile) typed = g_file_get_child (folder, name);
+  GFile *file = g_file_get_child (folder, written_name);
   g_autoptr(GError) error = NULL;
   GtkWindow *chooser;
 
-  click (get_export_button (fixture));
+  g_assert_true (is_offered (fixture, action_name));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), action_name, NULL));
   WAIT_FOR ((chooser = find_file_chooser ()) != NULL);
+  g_assert_cmpstr (gtk_window_get_title (chooser), ==,
+                   scope == SCOPE_ALL ? "Export Whole Log" : "Export Filtered View");
   /* The dialog goes to its first folder once shown: choose after that. */
   WAIT_FOR (has_folder (chooser));
   gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, &error);
   g_assert_no_error (error);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  choose_scope (chooser, scope == SCOPE_ALL ? "Whole log" : "Filtered view");
-  g_assert_cmpstr (gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "scope"), ==,
-                   scope == SCOPE_ALL ? "all" : "filtered");
-  WAIT_FOR (is_chosen (chooser, file));
+  if (type_name != NULL)
+    choose_file_type (GTK_FILE_CHOOSER (chooser), type_name);
+  WAIT_FOR (is_chosen (chooser, typed));
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   WAIT_FOR (export_is_done (fixture, file));
+  if (!g_file_equal (typed, file))
+    g_assert_false (g_file_query_exists (typed, NULL));
 
   return file;
+}
+
+static GFile *
+export (Fixture    *fixture,
+        Scope       scope,
+        const char *name)
+{
+  return export_as_type (fixture, scope, name, NULL, name);
 }
 
 static char *
@@ -1100,13 +1123,19 @@ test_export (Fixture       *fixture,
   g_autoptr(GFile) all_csv = NULL;
   g_autoptr(GFile) filtered_jsonl = NULL;
   g_autoptr(GFile) filtered_csv = NULL;
+  g_autoptr(GFile) picked_csv = NULL;
 
   push_export_events (fixture);
   flush (fixture);
   WAIT_FOR (get_n_shown (fixture) == fixture->sent->len);
 
+  /* With no filter, the filtered view is the whole log. */
+  g_assert_true (is_offered (fixture, "log.export-all"));
+  g_assert_false (is_offered (fixture, "log.export-filtered"));
+
   click (get_child (fixture, "ping_button"));
   gtk_spin_button_set_value (get_child (fixture, "vu_spin"), 2);
+  g_assert_true (is_offered (fixture, "log.export-filtered"));
   all = expect_events (fixture, SCOPE_ALL);
   filtered = expect_events (fixture, SCOPE_FILTERED);
   g_assert_cmpuint (filtered->len, <, all->len);
@@ -1120,6 +1149,56 @@ test_export (Fixture       *fixture,
   check_jsonl (fixture, filtered_jsonl, filtered);
   filtered_csv = export (fixture, SCOPE_FILTERED, "filtered.csv");
   check_csv (fixture, filtered_csv, filtered);
+  /* CSV picked as the file type, the name offered kept: a .csv file. */
+  picked_csv = export_as_type (fixture, SCOPE_ALL, "volley-log.jsonl", "CSV", "volley-log.csv");
+  check_csv (fixture, picked_csv, all);
+
+  click (get_child (fixture, "ping_button"));
+  gtk_spin_button_set_value (get_child (fixture, "vu_spin"), -1);
+  g_assert_false (is_offered (fixture, "log.export-filtered"));
+}
+
+/* The Export menu as a keyboard user finds it: the menu button takes the
+ * focus and opens its menu; of its items, the filtered view's is offered
+ * while any one part of the filter bar hides rows. */
+static void
+test_export_menu (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkMenuButton *menu_button = get_export_menu_button (fixture);
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (menu_button));
+  GtkWidget *focus;
+
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (menu_button)));
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (menu_button)));
+  /* Return or Space on the focused button. */
+  gtk_widget_activate (focus);
+  WAIT_FOR (gtk_widget_get_mapped (popover));
+  g_assert_true (gtk_widget_get_mapped (get_export_item (fixture, "log.export-all")));
+  g_assert_true (gtk_widget_get_mapped (get_export_item (fixture, "log.export-filtered")));
+  g_assert_true (is_offered (fixture, "log.export-all"));
+  g_assert_false (is_offered (fixture, "log.export-filtered"));
+  gtk_menu_button_popdown (menu_button);
+  WAIT_FOR (!gtk_widget_get_mapped (popover));
+
+  click (get_child (fixture, "errors_button"));
+  g_assert_true (is_offered (fixture, "log.export-filtered"));
+  click (get_child (fixture, "errors_button"));
+  g_assert_false (is_offered (fixture, "log.export-filtered"));
+
+  gtk_spin_button_set_value (get_child (fixture, "vu_spin"), 0);
+  g_assert_true (is_offered (fixture, "log.export-filtered"));
+  gtk_spin_button_set_value (get_child (fixture, "vu_spin"), -1);
+  g_assert_false (is_offered (fixture, "log.export-filtered"));
+
+  set_search (fixture, "needle");
+  WAIT_FOR (is_offered (fixture, "log.export-filtered"));
+  /* A regular expression of nothing hides nothing. */
+  set_search (fixture, "");
+  click (get_child (fixture, "regex_button"));
+  WAIT_FOR (!is_offered (fixture, "log.export-filtered"));
+  g_assert_true (is_offered (fixture, "log.export-all"));
 }
 
 int
@@ -1160,6 +1239,8 @@ main (int   argc,
               fixture_set_up, test_filters, fixture_tear_down);
   g_test_add ("/volley/app/log-view/export", Fixture, NULL,
               fixture_set_up, test_export, fixture_tear_down);
+  g_test_add ("/volley/app/log-view/export-menu", Fixture, NULL,
+              fixture_set_up, test_export_menu, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&test_app);

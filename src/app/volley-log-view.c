@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "volley-json-highlight.h"
 #include "volley-log-view.h"
@@ -68,6 +69,7 @@ struct _VolleyLogView
   GtkSingleSelection *selection;
   VolleyRun         *run;
   GtkFileChooserNative *chooser;
+  /* Set while an export runs. */
   GCancellable      *export_cancellable;
 
   /* Borrowed: owned by its drain source, which ends it */
@@ -88,6 +90,8 @@ struct _VolleyLogView
   /* Rows came or went since the last frame: its layout moves the list's
    * adjustment (the rows in view stay, their offset changes). */
   gboolean           rows_moved;
+  /* What the open file chooser exports: the filtered view, or all. */
+  gboolean           chooser_filtered;
 };
 
 G_DEFINE_FINAL_TYPE (VolleyLogView, volley_log_view, GTK_TYPE_WIDGET)
@@ -102,9 +106,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void volley_log_view_scroll_to_end (VolleyLogView *self);
-static void volley_log_view_update_tail   (VolleyLogView *self,
-                                           guint64        n_new);
+static void volley_log_view_scroll_to_end         (VolleyLogView *self);
+static void volley_log_view_update_tail           (VolleyLogView *self,
+                                                   guint64        n_new);
+static void volley_log_view_update_export_actions (VolleyLogView *self);
 
 static void
 feed_free (gpointer data)
@@ -281,6 +286,7 @@ filter_changed_cb (VolleyLogView *self)
   volley_log_model_refilter (self->model);
   self->rows_moved = TRUE;
   volley_log_view_update_status (self);
+  volley_log_view_update_export_actions (self);
   if (self->follow)
     volley_log_view_scroll_to_end (self);
 }
@@ -298,6 +304,7 @@ volley_log_view_set_model (VolleyLogView  *self,
   volley_log_model_refilter (self->model);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->tail));
   volley_log_view_update_status (self);
+  volley_log_view_update_export_actions (self);
 }
 
 static void
@@ -632,7 +639,9 @@ kind_bind_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_css_classes (box, classes);
 }
 
-/* Export */
+/* Export: the scope is chosen from the Export menu, before the file
+ * chooser, whose choices GTK 4.8's own dialog does not preselect; the
+ * chooser offers the format. */
 
 typedef struct
 {
@@ -665,7 +674,8 @@ export_progress_idle_cb (gpointer data)
   Progress *progress = data;
   g_autoptr(VolleyLogView) self = g_weak_ref_get (&progress->view);
 
-  if (self != NULL)
+  /* A view closed during the export has no progress bar any more. */
+  if (self != NULL && self->export_cancellable != NULL)
     gtk_progress_bar_set_fraction (self->export_progress, progress->fraction);
 
   g_weak_ref_clear (&progress->view);
@@ -708,6 +718,19 @@ export_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* The filtered view has an export of its own only when the filter hides
+ * something; neither export is offered while one runs. */
+static void
+volley_log_view_update_export_actions (VolleyLogView *self)
+{
+  gboolean idle = self->export_cancellable == NULL;
+  VolleyLogFilter *filter = volley_log_model_get_filter (self->model);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "log.export-all", idle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "log.export-filtered",
+                                 idle && !volley_log_filter_is_identity (filter));
+}
+
 static void
 export_done_cb (GObject      *object,
                 GAsyncResult *result,
@@ -716,10 +739,15 @@ export_done_cb (GObject      *object,
   VolleyLogView *self = VOLLEY_LOG_VIEW (object);
   g_autoptr(GError) error = NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->export_progress), FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "log.export", TRUE);
+  /* Only disposing the view cancels: its widgets and model are gone. */
   if (!g_task_propagate_boolean (G_TASK (result), &error)
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->export_cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (self->export_progress), FALSE);
+  volley_log_view_update_export_actions (self);
+  if (error != NULL)
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
       GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
@@ -730,6 +758,36 @@ export_done_cb (GObject      *object,
     }
 }
 
+/* JSON Lines is the chooser's first file type: picking CSV there is a
+ * choice, which wins over the name, whose extension then follows (the name
+ * offered is volley-log.jsonl). Otherwise a name ending in .csv says CSV. */
+static GFile *
+export_file_for_format (GFile         *file,
+                        GtkFileFilter *filter,
+                        gboolean      *csv)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autoptr(GFile) parent = NULL;
+  g_autofree char *stem = NULL;
+  g_autofree char *csv_name = NULL;
+
+  if (filter == NULL || g_strcmp0 (gtk_file_filter_get_name (filter), _("CSV")) != 0)
+    {
+      *csv = g_str_has_suffix (name, ".csv");
+      return g_object_ref (file);
+    }
+
+  *csv = TRUE;
+  if (g_str_has_suffix (name, ".csv"))
+    return g_object_ref (file);
+
+  stem = g_str_has_suffix (name, ".jsonl") ? g_strndup (name, strlen (name) - strlen (".jsonl"))
+                                           : g_strdup (name);
+  csv_name = g_strconcat (stem, ".csv", NULL);
+  parent = g_file_get_parent (file);
+  return g_file_get_child (parent, csv_name);
+}
+
 static void
 chooser_response_cb (VolleyLogView        *self,
                      int                   response,
@@ -738,9 +796,7 @@ chooser_response_cb (VolleyLogView        *self,
   GtkFileChooser *file_chooser = GTK_FILE_CHOOSER (chooser);
   g_autoptr(GFile) file = gtk_file_chooser_get_file (file_chooser);
   g_autoptr(GTask) task = NULL;
-  const char *scope = gtk_file_chooser_get_choice (file_chooser, "scope");
   GtkFileFilter *filter = gtk_file_chooser_get_filter (file_chooser);
-  g_autofree char *name = NULL;
   gboolean csv;
   ExportJob *job;
 
@@ -750,31 +806,22 @@ chooser_response_cb (VolleyLogView        *self,
       return;
     }
 
-  /* The name's extension says the format; else the chosen filter does. */
-  name = g_file_get_basename (file);
-  if (g_str_has_suffix (name, ".csv"))
-    csv = TRUE;
-  else if (g_str_has_suffix (name, ".jsonl"))
-    csv = FALSE;
-  else
-    csv = filter != NULL && g_strcmp0 (gtk_file_filter_get_name (filter), _("CSV")) == 0;
-
   job = g_new0 (ExportJob, 1);
   g_weak_ref_init (&job->view, self);
-  job->file = g_object_ref (file);
+  job->file = export_file_for_format (file, filter, &csv);
   job->format = csv ? VOLLEY_LOG_FORMAT_CSV : VOLLEY_LOG_FORMAT_JSON_LINES;
   job->export = volley_log_export_new (volley_log_model_get_store (self->model),
-                                       g_strcmp0 (scope, "filtered") == 0
+                                       self->chooser_filtered
                                        ? volley_log_model_get_filter (self->model) : NULL);
   g_clear_object (&self->chooser);
 
-  g_cancellable_cancel (self->export_cancellable);
-  g_clear_object (&self->export_cancellable);
+  /* The exports are off while one runs: there is no other to cancel. */
+  g_assert (self->export_cancellable == NULL);
   self->export_cancellable = g_cancellable_new ();
 
   gtk_progress_bar_set_fraction (self->export_progress, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->export_progress), TRUE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "log.export", FALSE);
+  volley_log_view_update_export_actions (self);
 
   task = g_task_new (self, self->export_cancellable, export_done_cb, NULL);
   g_task_set_source_tag (task, chooser_response_cb);
@@ -782,6 +829,8 @@ chooser_response_cb (VolleyLogView        *self,
   g_task_run_in_thread (task, export_thread);
 }
 
+/* log.export-all and log.export-filtered: two actions rather than one
+ * with a target, since only the filtered view's is ever disabled. */
 static void
 export_action (GtkWidget  *widget,
                const char *action_name,
@@ -791,11 +840,11 @@ export_action (GtkWidget  *widget,
   GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GtkFileFilter) jsonl = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
-  const char *scope_ids[] = { "all", "filtered", NULL };
-  const char *scope_labels[] = { _("Whole log"), _("Filtered view"), NULL };
 
   g_clear_object (&self->chooser);
-  self->chooser = gtk_file_chooser_native_new (_("Export Log"),
+  self->chooser_filtered = g_str_equal (action_name, "log.export-filtered");
+  self->chooser = gtk_file_chooser_native_new (self->chooser_filtered
+                                               ? _("Export Filtered View") : _("Export Whole Log"),
                                                GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                GTK_FILE_CHOOSER_ACTION_SAVE,
                                                _("_Export"), _("_Cancel"));
@@ -805,11 +854,6 @@ export_action (GtkWidget  *widget,
   gtk_file_filter_add_pattern (csv, "*.csv");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), jsonl);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), csv);
-  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (self->chooser), "scope", _("Export"),
-                               scope_ids, scope_labels);
-  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (self->chooser), "scope",
-                               volley_log_filter_is_identity (volley_log_model_get_filter (self->model))
-                               ? "all" : "filtered");
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), "volley-log.jsonl");
   g_signal_connect_object (self->chooser, "response",
                            G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
@@ -987,7 +1031,8 @@ volley_log_view_class_init (VolleyLogViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, follow_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, pause_toggled_cb);
 
-  gtk_widget_class_install_action (widget_class, "log.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "log.export-all", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "log.export-filtered", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "log.copy", NULL, copy_action);
 }
 
