@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "gui-test-utils.h"
 #include "volley-application.h"
 #include "volley-chart.h"
 #include "volley-metrics-view.h"
@@ -13,31 +14,10 @@
  * window (GTest makes any warning fatal), the tooltip's words, and the
  * summary that a run against the embedded echo server leaves. */
 
-#define WAIT_TIMEOUT_USEC (20 * G_USEC_PER_SEC)
-
-#define WAIT_FOR(condition)                                              \
-  G_STMT_START {                                                         \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_TIMEOUT_USEC;      \
-    guint wake_ = g_timeout_add (10, keep_waking_cb, NULL);              \
-    while (!(condition))                                                 \
-      {                                                                  \
-        if (g_get_monotonic_time () > deadline_)                         \
-          g_error ("Timed out waiting for %s", #condition);              \
-        g_main_context_iteration (NULL, TRUE);                           \
-      }                                                                  \
-    g_source_remove (wake_);                                             \
-  } G_STMT_END
-
 #define CHART_WIDTH  400
 #define CHART_HEIGHT 200
 
 static VolleyApplication *test_app;
-
-static gboolean
-keep_waking_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 static gboolean
 is_mapped (gpointer widget)
@@ -537,23 +517,11 @@ main (int   argc,
   int status;
 
   /* Run journals go under XDG folders: keep them out of the real ones. */
-  home = g_dir_make_tmp ("volley-test-charts-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_STATE_HOME", home, TRUE);
+  home = volley_test_isolate_home ("charts");
 
   g_test_init (&argc, &argv, NULL);
 
-  /* Non-unique: there is no session bus under xvfb-run. */
-  test_app = g_object_new (VOLLEY_TYPE_APPLICATION,
-                           "application-id", APPLICATION_ID,
-                           "flags", G_APPLICATION_NON_UNIQUE,
-                           NULL);
-  g_application_register (G_APPLICATION (test_app), NULL, &error);
-  g_assert_no_error (error);
+  test_app = volley_test_application_new (G_APPLICATION_DEFAULT_FLAGS);
 
   g_test_add_func ("/volley/app/charts/draw-empty", test_draw_empty);
   g_test_add_func ("/volley/app/charts/draw-one-point", test_draw_one_point);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "gui-test-utils.h"
 #include "volley-application.h"
 #include "volley-console.h"
 #include "volley-console-message-row.h"
@@ -12,21 +13,6 @@
  * embedded echo server: the test clicks and types as a user would and
  * asserts what the user would see. Every wait is bounded. */
 
-#define WAIT_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
-
-#define WAIT_FOR(condition)                                              \
-  G_STMT_START {                                                         \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_TIMEOUT_USEC;      \
-    guint wake_ = g_timeout_add (10, keep_waking_cb, NULL);              \
-    while (!(condition))                                                 \
-      {                                                                  \
-        if (g_get_monotonic_time () > deadline_)                         \
-          g_error ("Timed out waiting for %s", #condition);              \
-        g_main_context_iteration (NULL, TRUE);                           \
-      }                                                                  \
-    g_source_remove (wake_);                                             \
-  } G_STMT_END
-
 typedef struct
 {
   GtkWindow     *window;
@@ -35,12 +21,6 @@ typedef struct
 } Fixture;
 
 static VolleyApplication *test_app;
-
-static gboolean
-keep_waking_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 static gpointer
 get_child (Fixture    *fixture,
@@ -354,31 +334,6 @@ test_binary_modes (Fixture       *fixture,
   WAIT_FOR (shows_received (fixture, "00 01 02 ff"));
 }
 
-static GtkWindow *
-find_file_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-static gboolean
-is_chosen (GtkWindow *chooser,
-           GFile     *file)
-{
-  g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-  return chosen != NULL && g_file_equal (chosen, file);
-}
-
 /* A file goes out as one binary message, its bytes as they are. Without a
  * portal under Xvfb, the native chooser is GTK's own dialog. */
 static void
@@ -403,11 +358,11 @@ test_file_mode (Fixture       *fixture,
   g_assert_false (can_click (fixture, "console.save-message"));
 
   click (fixture, "console.choose-file");
-  WAIT_FOR ((chooser = find_file_chooser ()) != NULL);
+  WAIT_FOR ((chooser = volley_test_find_file_chooser ()) != NULL);
   gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, &error);
   g_assert_no_error (error);
   /* The dialog selects the file once it has listed its folder. */
-  WAIT_FOR (is_chosen (chooser, file));
+  WAIT_FOR (volley_test_file_chooser_has_file (chooser, file));
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
 
   WAIT_FOR (can_click (fixture, "console.send"));
@@ -584,18 +539,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  /* Non-unique: there is no session bus under xvfb-run. */
-  test_app = g_object_new (VOLLEY_TYPE_APPLICATION,
-                           "application-id", APPLICATION_ID,
-                           "flags", G_APPLICATION_NON_UNIQUE,
-                           NULL);
-  g_application_register (G_APPLICATION (test_app), NULL, &error);
-  g_assert_no_error (error);
+  test_app = volley_test_application_new (G_APPLICATION_DEFAULT_FLAGS);
 
   add_test ("/volley/app/console/send-receive", test_send_receive);
   add_test ("/volley/app/console/send-shortcut", test_send_shortcut);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "gui-test-utils.h"
 #include "volley-application.h"
 #include "volley-connection-page.h"
 #include "volley-key-value-row.h"
@@ -15,23 +16,6 @@
  * the profile and so in the file it saves. Widgets are found as a user
  * finds them: by their titles, labels and placeholders. */
 
-#define WAIT_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
-
-/* Runs the default main context until @condition holds; a condition that
- * never comes true fails the test, naming what it waited for. */
-#define WAIT_FOR(condition)                                              \
-  G_STMT_START {                                                         \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_TIMEOUT_USEC;      \
-    guint wake_ = g_timeout_add (10, keep_waking_cb, NULL);              \
-    while (!(condition))                                                 \
-      {                                                                  \
-        if (g_get_monotonic_time () > deadline_)                         \
-          g_error ("Timed out waiting for %s", #condition);              \
-        g_main_context_iteration (NULL, TRUE);                           \
-      }                                                                  \
-    g_source_remove (wake_);                                             \
-  } G_STMT_END
-
 typedef struct
 {
   GtkWindow     *window;
@@ -41,18 +25,12 @@ typedef struct
 
 static VolleyApplication *test_app;
 
-static gboolean
-keep_waking_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* Lets pending idles (the pages' validation) and a frame run. */
 static void
 settle (void)
 {
   gint64 until = g_get_monotonic_time () + 50 * 1000;
-  guint wake = g_timeout_add (10, keep_waking_cb, NULL);
+  guint wake = g_timeout_add (10, volley_test_keep_waking_cb, NULL);
 
   while (g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, TRUE);
@@ -964,18 +942,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  /* Non-unique: there is no session bus under xvfb-run. */
-  test_app = g_object_new (VOLLEY_TYPE_APPLICATION,
-                           "application-id", APPLICATION_ID,
-                           "flags", G_APPLICATION_NON_UNIQUE,
-                           NULL);
-  g_application_register (G_APPLICATION (test_app), NULL, &error);
-  g_assert_no_error (error);
+  test_app = volley_test_application_new (G_APPLICATION_DEFAULT_FLAGS);
 
   add_page_test ("/volley/app/editor-pages/connection/shows-profile",
                  connection_set_up, test_connection_shows_profile);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "gui-test-utils.h"
 #include "volley-action-list.h"
 #include "volley-action-row.h"
 #include "volley-application.h"
@@ -10,23 +11,6 @@
 #include "volley-handlers-page.h"
 #include "volley-k6-preview.h"
 #include "volley-matcher-editor.h"
-
-#define WAIT_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
-
-/* Runs the default main context until @condition holds; a condition that
- * never comes true fails the test, naming what it waited for. */
-#define WAIT_FOR(condition)                                              \
-  G_STMT_START {                                                         \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_TIMEOUT_USEC;      \
-    guint wake_ = g_timeout_add (10, keep_waking_cb, NULL);              \
-    while (!(condition))                                                 \
-      {                                                                  \
-        if (g_get_monotonic_time () > deadline_)                         \
-          g_error ("Timed out waiting for %s", #condition);              \
-        g_main_context_iteration (NULL, TRUE);                           \
-      }                                                                  \
-    g_source_remove (wake_);                                             \
-  } G_STMT_END
 
 typedef struct
 {
@@ -36,12 +20,6 @@ typedef struct
 } PageFixture;
 
 static VolleyApplication *test_app;
-
-static gboolean
-keep_waking_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 /* Widgets */
 

@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "gui-test-utils.h"
 #include "volley-application.h"
 #include "volley-json-highlight.h"
 #include "volley-log-row.h"
@@ -14,21 +15,6 @@
  * clock. The test works the view's own controls and asserts what a user
  * would see: the rows in view, the counts, the details, the exported files.
  * Every wait is bounded. */
-
-#define WAIT_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
-
-#define WAIT_FOR(condition)                                              \
-  G_STMT_START {                                                         \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_TIMEOUT_USEC;      \
-    guint wake_ = g_timeout_add (10, keep_waking_cb, NULL);              \
-    while (!(condition))                                                 \
-      {                                                                  \
-        if (g_get_monotonic_time () > deadline_)                         \
-          g_error ("Timed out waiting for %s", #condition);              \
-        g_main_context_iteration (NULL, TRUE);                           \
-      }                                                                  \
-    g_source_remove (wake_);                                             \
-  } G_STMT_END
 
 /* An event as the test sent it, to compare with what comes back. */
 typedef struct
@@ -48,12 +34,6 @@ typedef struct
 } Fixture;
 
 static VolleyApplication *test_app;
-
-static gboolean
-keep_waking_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 static void
 sent_clear (gpointer data)
@@ -766,31 +746,6 @@ expect_events (Fixture *fixture,
   return expected;
 }
 
-static GtkWindow *
-find_file_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-static gboolean
-is_chosen (GtkWindow *chooser,
-           GFile     *file)
-{
-  g_autoptr(GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-  return chosen != NULL && g_file_equal (chosen, file);
-}
-
 static gboolean
 has_folder (GtkWindow *chooser)
 {
@@ -848,7 +803,7 @@ export_as_type (Fixture    *fixture,
 
   g_assert_true (is_offered (fixture, action_name));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->view), action_name, NULL));
-  WAIT_FOR ((chooser = find_file_chooser ()) != NULL);
+  WAIT_FOR ((chooser = volley_test_find_file_chooser ()) != NULL);
   g_assert_cmpstr (gtk_window_get_title (chooser), ==,
                    scope == SCOPE_ALL ? "Export Whole Log" : "Export Filtered View");
   /* The dialog goes to its first folder once shown: choose after that. */
@@ -858,7 +813,7 @@ export_as_type (Fixture    *fixture,
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
   if (type_name != NULL)
     choose_file_type (GTK_FILE_CHOOSER (chooser), type_name);
-  WAIT_FOR (is_chosen (chooser, typed));
+  WAIT_FOR (volley_test_file_chooser_has_file (chooser, typed));
   gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
   WAIT_FOR (export_is_done (fixture, file));
   if (!g_file_equal (typed, file))
@@ -1205,29 +1160,16 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GFile) home_file = NULL;
   g_autofree char *home = NULL;
   int status;
 
   /* The file chooser keeps recent files under the home folder. */
-  home = g_dir_make_tmp ("volley-test-log-view-home-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_setenv ("HOME", home, TRUE);
-  g_setenv ("XDG_DATA_HOME", home, TRUE);
-  g_setenv ("XDG_CACHE_HOME", home, TRUE);
-  g_setenv ("XDG_CONFIG_HOME", home, TRUE);
-  g_setenv ("XDG_STATE_HOME", home, TRUE);
+  home = volley_test_isolate_home ("log-view-home");
 
   g_test_init (&argc, &argv, NULL);
 
-  /* Non-unique: there is no session bus under xvfb-run. */
-  test_app = g_object_new (VOLLEY_TYPE_APPLICATION,
-                           "application-id", APPLICATION_ID,
-                           "flags", G_APPLICATION_NON_UNIQUE,
-                           NULL);
-  g_application_register (G_APPLICATION (test_app), NULL, &error);
-  g_assert_no_error (error);
+  test_app = volley_test_application_new (G_APPLICATION_DEFAULT_FLAGS);
 
   g_test_add ("/volley/app/log-view/follow", Fixture, NULL,
               fixture_set_up, test_follow, fixture_tear_down);

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "gui-test-utils.h"
 #include "volley-application.h"
 #include "volley-log-view.h"
 #include "volley-window.h"
@@ -12,21 +13,6 @@
  * point into a temporary folder, so that recent files, run journals and
  * "~" in titles never touch the real ones. */
 
-#define WAIT_TIMEOUT_USEC (20 * G_USEC_PER_SEC)
-
-#define WAIT_FOR(condition)                                              \
-  G_STMT_START {                                                         \
-    gint64 deadline_ = g_get_monotonic_time () + WAIT_TIMEOUT_USEC;      \
-    guint wake_ = g_timeout_add (10, keep_waking_cb, NULL);              \
-    while (!(condition))                                                 \
-      {                                                                  \
-        if (g_get_monotonic_time () > deadline_)                         \
-          g_error ("Timed out waiting for %s", #condition);              \
-        g_main_context_iteration (NULL, TRUE);                           \
-      }                                                                  \
-    g_source_remove (wake_);                                             \
-  } G_STMT_END
-
 typedef struct
 {
   VolleyWindow *window;
@@ -35,12 +21,6 @@ typedef struct
 
 static VolleyApplication *test_app;
 static char *test_home;
-
-static gboolean
-keep_waking_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
 
 static gpointer
 get_template_child (VolleyWindow *window,
