@@ -999,19 +999,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  /* The application sets up libadwaita and the style sheet; non-unique, as
-   * there is no session bus under xvfb-run. */
-  test_app = g_object_new (VOLLEY_TYPE_APPLICATION,
-                           "application-id", APPLICATION_ID,
-                           "flags", G_APPLICATION_NON_UNIQUE,
-                           NULL);
-  g_application_register (G_APPLICATION (test_app), NULL, &error);
-  g_assert_no_error (error);
+  /* The application sets up libadwaita and the style sheet. */
+  test_app = volley_test_application_new (G_APPLICATION_DEFAULT_FLAGS);
 
   add_page_test ("/volley/app/handlers-page/shows-profile", build_profile, test_shows_profile);
   add_page_test ("/volley/app/handlers-page/chat-example", NULL, test_chat_example);
