@@ -9,8 +9,8 @@
 #include "volley-console-session.h"
 #include "volley-echo-server.h"
 #include "volley-error.h"
+#include "volley-handler-runtime-private.h"
 #include "volley-json-check.h"
-#include "volley-plan-private.h"
 #include "volley-tap-stream.h"
 #include "volley-ws-dial.h"
 
@@ -19,24 +19,6 @@
 #define OPCODE_PING      0x9
 /* As deep as the profile's validator lets a saved JSON message be. */
 #define MAX_MESSAGE_JSON_DEPTH 512
-
-/* What a handler's matchers and checks test, as in volley-vu.c. */
-typedef enum
-{
-  DATA_NONE,
-  DATA_TEXT,
-  DATA_BINARY,
-  DATA_CLOSE_CODE,
-} DataKind;
-
-typedef struct
-{
-  DataKind    kind;
-  const char *text;
-  gsize       length;
-  GBytes     *bytes;
-  guint       code;
-} EventData;
 
 /* What libsoup tells from inside a read or a send, reported later from an
  * idle: a peer's ping (its payload) or an error (its message). */
@@ -60,25 +42,17 @@ typedef struct
   GRand                   *rand;
   /* Messages sent so far: {{seq}}. */
   guint64                  seq;
-  guint64                  n_pings;
-  /* Payload of each ping of ours not answered yet → when it was sent. */
-  GHashTable              *pings;
+  VolleyPings              pings;
+  /* See _volley_timers_new(). */
   GPtrArray               *timers;
   GQueue                   deferred;
-  GSource                 *deferred_source;
+  VolleyIdleReport         deferred_report;
   gboolean                 closing_by_us;
   guint                    close_code;
   char                    *close_reason;
   /* The close was reported: handlers and timers are over. */
   gboolean                 finished;
 } Connection;
-
-typedef struct
-{
-  Connection             *connection;
-  const VolleyPlanAction *action;
-  GSource                *source;
-} Timer;
 
 struct _VolleyConsoleSession
 {
@@ -118,15 +92,15 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void connection_run_actions  (Connection      *connection,
-                                     GPtrArray       *actions,
-                                     const EventData *data);
-static void connection_run_handlers (Connection      *connection,
-                                     VolleyEvent      event,
-                                     const EventData *data);
-static void connection_close        (Connection      *connection,
-                                     guint            code,
-                                     const char      *reason);
+static void connection_run_actions  (Connection            *connection,
+                                     GPtrArray             *actions,
+                                     const VolleyEventData *data);
+static void connection_run_handlers (Connection            *connection,
+                                     VolleyEvent            event,
+                                     const VolleyEventData *data);
+static void connection_close        (Connection            *connection,
+                                     guint                  code,
+                                     const char            *reason);
 
 /* Entries and properties */
 
@@ -201,49 +175,29 @@ session_check_open (VolleyConsoleSession  *self,
   return FALSE;
 }
 
-/* Templates and matching */
+/* Templates */
+
+/* As VU 1 in its first iteration; the plan adds its env and echo URL (see
+ * _volley_plan_expand()). */
+static VolleyTemplateScope
+connection_scope (Connection *connection)
+{
+  return (VolleyTemplateScope) {
+    .vu = 1,
+    .iter = 0,
+    .seq = connection->seq,
+    .vars = connection->vars,
+    .rand = connection->rand,
+  };
+}
 
 static char *
 connection_expand (Connection     *connection,
                    VolleyTemplate *template)
 {
-  VolleyTemplateScope scope = {
-    .vu = 1,
-    .iter = 0,
-    .seq = connection->seq,
-    .env = connection->plan->env,
-    .vars = connection->vars,
-    .echo_url = connection->plan->echo_url,
-    .rand = connection->rand,
-  };
-  g_autofree char *text = volley_template_expand_to_string (template, &scope);
+  VolleyTemplateScope scope = connection_scope (connection);
 
-  /* The process environment may hold anything; a text frame must be UTF-8. */
-  if (!g_utf8_validate (text, -1, NULL))
-    return g_utf8_make_valid (text, -1);
-
-  return g_steal_pointer (&text);
-}
-
-static gboolean
-event_data_matches (VolleyMatcher   *matcher,
-                    const EventData *data)
-{
-  switch (data->kind)
-    {
-    case DATA_BINARY:
-      return volley_matcher_match_binary (matcher, data->bytes);
-
-    case DATA_CLOSE_CODE:
-      return volley_matcher_match_close_code (matcher, data->code);
-
-    case DATA_TEXT:
-      return volley_matcher_match_text (matcher, data->text, data->length);
-
-    case DATA_NONE:
-    default:
-      return volley_matcher_match_text (matcher, "", 0);
-    }
+  return _volley_plan_expand (connection->plan, template, &scope);
 }
 
 /* Sending */
@@ -296,14 +250,9 @@ connection_send_binary (Connection *connection,
 static void
 connection_ping (Connection *connection)
 {
-  g_autofree char *payload = g_strdup_printf ("%" G_GUINT64_FORMAT, connection->n_pings++);
+  g_autofree char *payload = _volley_pings_send (&connection->pings, connection->ws);
   g_autoptr(GBytes) bytes = g_bytes_new (payload, strlen (payload));
-  gint64 *sent_at = g_new (gint64, 1);
 
-  *sent_at = g_get_monotonic_time ();
-  g_hash_table_replace (connection->pings, g_strdup (payload), sent_at);
-
-  volley_ws_send_ping (connection->ws, payload);
   session_add_entry (connection->session, VOLLEY_CONSOLE_DIRECTION_SENT,
                      VOLLEY_CONSOLE_ENTRY_PING, NULL, bytes, 0);
 }
@@ -311,51 +260,23 @@ connection_ping (Connection *connection)
 /* Timers: they run until the socket closes, as in k6. */
 
 static void
-timer_free (gpointer data)
+connection_timer_cb (const VolleyPlanAction *action,
+                     gpointer                user_data)
 {
-  Timer *timer = data;
+  const VolleyEventData none = { VOLLEY_EVENT_DATA_NONE };
 
-  g_source_destroy (timer->source);
-  g_source_unref (timer->source);
-  g_free (timer);
-}
-
-static gboolean
-timer_fire_cb (gpointer user_data)
-{
-  Timer *timer = user_data;
-  Connection *connection = timer->connection;
-  const VolleyPlanAction *action = timer->action;
-  gboolean interval = action->kind == VOLLEY_ACTION_SET_INTERVAL;
-  const EventData none = { DATA_NONE };
-
-  /* The actions may close the socket, which frees every timer, this one
-   * included: nothing below touches `timer`. */
-  if (!interval)
-    g_ptr_array_remove_fast (connection->timers, timer);
-
-  connection_run_actions (connection, action->actions, &none);
-
-  return interval ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+  connection_run_actions (user_data, action->actions, &none);
 }
 
 static void
 connection_add_timer (Connection             *connection,
                       const VolleyPlanAction *action)
 {
-  Timer *timer;
-
   if (connection->finished)
     return;
 
-  timer = g_new0 (Timer, 1);
-  timer->connection = connection;
-  timer->action = action;
-  timer->source = g_timeout_source_new (action->ms);
-  g_source_set_static_name (timer->source, "VolleyConsoleSession timer");
-  g_source_set_callback (timer->source, timer_fire_cb, timer, NULL);
-  g_source_attach (timer->source, NULL);
-  g_ptr_array_add (connection->timers, timer);
+  _volley_timers_add (connection->timers, action, NULL, "VolleyConsoleSession timer",
+                      connection_timer_cb, connection);
 }
 
 /* Handlers */
@@ -373,9 +294,9 @@ connection_log (Connection             *connection,
 static void
 connection_check (Connection             *connection,
                   const VolleyPlanAction *action,
-                  const EventData        *data)
+                  const VolleyEventData  *data)
 {
-  gboolean passed = action->matcher == NULL || event_data_matches (action->matcher, data);
+  gboolean passed = _volley_plan_action_check (action, data);
 
   session_add_entry (connection->session,
                      passed ? VOLLEY_CONSOLE_DIRECTION_INFO : VOLLEY_CONSOLE_DIRECTION_ERROR,
@@ -398,18 +319,8 @@ static void
 connection_send_binary_action (Connection             *connection,
                                const VolleyPlanAction *action)
 {
-  g_autoptr(GBytes) bytes = NULL;
-
-  if (action->bytes != NULL)
-    {
-      bytes = g_bytes_ref (action->bytes);
-    }
-  else
-    {
-      char *text = connection_expand (connection, action->text);
-
-      bytes = g_bytes_new_take (text, strlen (text));
-    }
+  VolleyTemplateScope scope = connection_scope (connection);
+  g_autoptr(GBytes) bytes = _volley_plan_action_dup_bytes (connection->plan, action, &scope);
 
   connection_send_binary (connection, bytes);
 }
@@ -417,7 +328,7 @@ connection_send_binary_action (Connection             *connection,
 static void
 connection_run_action (Connection             *connection,
                        const VolleyPlanAction *action,
-                       const EventData        *data)
+                       const VolleyEventData  *data)
 {
   g_autofree char *text = NULL;
 
@@ -474,9 +385,9 @@ connection_run_action (Connection             *connection,
 /* As a JS handler goes on after socket.close(), the actions after a close
  * still run; those that need the socket say that it is closed. */
 static void
-connection_run_actions (Connection      *connection,
-                        GPtrArray       *actions,
-                        const EventData *data)
+connection_run_actions (Connection            *connection,
+                        GPtrArray             *actions,
+                        const VolleyEventData *data)
 {
   for (guint i = 0; i < actions->len; i++)
     connection_run_action (connection, g_ptr_array_index (actions, i), data);
@@ -484,19 +395,15 @@ connection_run_actions (Connection      *connection,
 
 /* Without "run handlers" the plan was compiled without any. */
 static void
-connection_run_handlers (Connection      *connection,
-                         VolleyEvent      event,
-                         const EventData *data)
+connection_run_handlers (Connection            *connection,
+                         VolleyEvent            event,
+                         const VolleyEventData *data)
 {
-  GPtrArray *handlers = connection->plan->handlers[event];
+  GPtrArray *actions;
+  guint i = 0;
 
-  for (guint i = 0; i < handlers->len; i++)
-    {
-      VolleyPlanHandler *handler = g_ptr_array_index (handlers, i);
-
-      if (handler->matcher == NULL || event_data_matches (handler->matcher, data))
-        connection_run_actions (connection, handler->actions, data);
-    }
+  while ((actions = _volley_plan_next_handler (connection->plan, event, data, &i)) != NULL)
+    connection_run_actions (connection, actions, data);
 }
 
 /* Closing */
@@ -507,7 +414,7 @@ static void
 connection_finish (Connection *connection,
                    guint       code)
 {
-  EventData close_data = { DATA_CLOSE_CODE, .code = code };
+  VolleyEventData close_data = { VOLLEY_EVENT_DATA_CLOSE_CODE, .code = code };
 
   connection->finished = TRUE;
   connection_run_handlers (connection, VOLLEY_EVENT_CLOSE, &close_data);
@@ -551,14 +458,6 @@ deferred_free (gpointer data)
   g_free (deferred);
 }
 
-static VolleyTapStream *
-connection_get_tap (Connection *connection)
-{
-  GIOStream *stream = soup_websocket_connection_get_io_stream (connection->ws);
-
-  return VOLLEY_IS_TAP_STREAM (stream) ? VOLLEY_TAP_STREAM (stream) : NULL;
-}
-
 static Connection *
 connection_new (VolleyConsoleSession *self,
                 VolleyPlan           *plan)
@@ -570,8 +469,8 @@ connection_new (VolleyConsoleSession *self,
   connection->cancellable = g_cancellable_new ();
   connection->vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   connection->rand = g_rand_new ();
-  connection->pings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  connection->timers = g_ptr_array_new_with_free_func (timer_free);
+  _volley_pings_init (&connection->pings);
+  connection->timers = _volley_timers_new ();
   g_queue_init (&connection->deferred);
 
   return connection;
@@ -582,20 +481,14 @@ connection_free (Connection *connection)
 {
   if (connection->ws != NULL)
     {
-      VolleyTapStream *tap = connection_get_tap (connection);
-
-      if (tap != NULL)
-        volley_tap_stream_set_frame_func (tap, NULL, NULL);
-      g_signal_handlers_disconnect_by_data (connection->ws, connection);
+      _volley_socket_disconnect_handlers (connection->ws, connection);
       /* Going away: the session is dropped while the socket is open. */
       if (soup_websocket_connection_get_state (connection->ws) == SOUP_WEBSOCKET_STATE_OPEN)
         soup_websocket_connection_close (connection->ws, CLOSE_GOING_AWAY, NULL);
       g_object_unref (connection->ws);
     }
 
-  if (connection->deferred_source != NULL)
-    g_source_destroy (connection->deferred_source);
-  g_clear_pointer (&connection->deferred_source, g_source_unref);
+  _volley_idle_report_cancel (&connection->deferred_report);
   g_queue_clear_full (&connection->deferred, deferred_free);
 
   if (connection->caller_cancellable != NULL)
@@ -605,7 +498,7 @@ connection_free (Connection *connection)
   g_object_unref (connection->cancellable);
 
   g_ptr_array_unref (connection->timers);
-  g_hash_table_unref (connection->pings);
+  _volley_pings_clear (&connection->pings);
   g_hash_table_unref (connection->vars);
   g_rand_free (connection->rand);
   volley_plan_unref (connection->plan);
@@ -630,7 +523,7 @@ connection_message_cb (SoupWebsocketConnection *ws,
 {
   Connection *connection = user_data;
   gboolean binary = type == SOUP_WEBSOCKET_DATA_BINARY;
-  EventData data = { binary ? DATA_BINARY : DATA_TEXT };
+  VolleyEventData data = { binary ? VOLLEY_EVENT_DATA_BINARY : VOLLEY_EVENT_DATA_TEXT };
   g_autofree char *text = NULL;
 
   /* An empty message may have no data at all. */
@@ -663,23 +556,16 @@ connection_pong_cb (SoupWebsocketConnection *ws,
                     gpointer                 user_data)
 {
   Connection *connection = user_data;
-  const EventData none = { DATA_NONE };
+  const VolleyEventData none = { VOLLEY_EVENT_DATA_NONE };
   g_autoptr(GBytes) payload = NULL;
-  g_autofree char *key = NULL;
   g_autofree char *round_trip = NULL;
   gsize length;
   const char *data = volley_ws_pong_payload (message, &length);
-  gint64 *sent_at;
+  gint64 microseconds = _volley_pings_answer (&connection->pings, data, length);
 
   payload = g_bytes_new (data, length);
-
-  key = g_strndup (data != NULL ? data : "", length);
-  sent_at = g_hash_table_lookup (connection->pings, key);
-  if (sent_at != NULL)
-    {
-      round_trip = format_round_trip (g_get_monotonic_time () - *sent_at);
-      g_hash_table_remove (connection->pings, key);
-    }
+  if (microseconds >= 0)
+    round_trip = format_round_trip (microseconds);
 
   session_add_entry (connection->session, VOLLEY_CONSOLE_DIRECTION_RECEIVED,
                      VOLLEY_CONSOLE_ENTRY_PONG, round_trip, payload, 0);
@@ -690,7 +576,7 @@ connection_pong_cb (SoupWebsocketConnection *ws,
 static void
 connection_report_deferred (Connection *connection)
 {
-  const EventData none = { DATA_NONE };
+  const VolleyEventData none = { VOLLEY_EVENT_DATA_NONE };
   Deferred *deferred;
 
   while ((deferred = g_queue_pop_head (&connection->deferred)) != NULL)
@@ -704,9 +590,10 @@ connection_report_deferred (Connection *connection)
         }
       else
         {
-          EventData data = { DATA_TEXT, deferred->message, strlen (deferred->message) };
+          const char *message = deferred->message;
+          VolleyEventData data = { VOLLEY_EVENT_DATA_TEXT, message, strlen (message) };
 
-          session_add_error (connection->session, deferred->message);
+          session_add_error (connection->session, message);
           if (!connection->finished)
             connection_run_handlers (connection, VOLLEY_EVENT_ERROR, &data);
         }
@@ -714,15 +601,10 @@ connection_report_deferred (Connection *connection)
     }
 }
 
-static gboolean
+static void
 connection_report_deferred_cb (gpointer user_data)
 {
-  Connection *connection = user_data;
-
-  g_clear_pointer (&connection->deferred_source, g_source_unref);
-  connection_report_deferred (connection);
-
-  return G_SOURCE_REMOVE;
+  connection_report_deferred (user_data);
 }
 
 /* libsoup tells of pings (through the tap) and errors from inside its
@@ -732,14 +614,8 @@ connection_defer (Connection *connection,
                   Deferred   *deferred)
 {
   g_queue_push_tail (&connection->deferred, deferred);
-  if (connection->deferred_source != NULL)
-    return;
-
-  connection->deferred_source = g_idle_source_new ();
-  g_source_set_priority (connection->deferred_source, G_PRIORITY_HIGH);
-  g_source_set_static_name (connection->deferred_source, "VolleyConsoleSession deferred");
-  g_source_set_callback (connection->deferred_source, connection_report_deferred_cb, connection, NULL);
-  g_source_attach (connection->deferred_source, NULL);
+  _volley_idle_report_schedule (&connection->deferred_report, NULL,
+                                "VolleyConsoleSession deferred");
 }
 
 static void
@@ -824,26 +700,29 @@ connection_closed_cb (SoupWebsocketConnection *ws,
 
 /* Connecting */
 
+static const VolleySocketHandlers connection_handlers = {
+  .message = G_CALLBACK (connection_message_cb),
+  .pong = G_CALLBACK (connection_pong_cb),
+  .closing = G_CALLBACK (connection_closing_cb),
+  .closed = G_CALLBACK (connection_closed_cb),
+  .error = G_CALLBACK (connection_error_cb),
+  .frame = connection_frame_cb,
+};
+
 static void
 connection_open (Connection              *connection,
                  SoupWebsocketConnection *ws,
                  const VolleyWsResponse  *response)
 {
   VolleyConsoleSession *self = connection->session;
-  const EventData none = { DATA_NONE };
+  const VolleyEventData none = { VOLLEY_EVENT_DATA_NONE };
   g_autofree char *round_trip = format_round_trip (response->connecting_us);
   g_autofree char *text = NULL;
-  VolleyTapStream *tap;
 
   connection->ws = g_object_ref (ws);
-  g_signal_connect (ws, "message", G_CALLBACK (connection_message_cb), connection);
-  g_signal_connect (ws, "pong", G_CALLBACK (connection_pong_cb), connection);
-  g_signal_connect (ws, "closing", G_CALLBACK (connection_closing_cb), connection);
-  g_signal_connect (ws, "closed", G_CALLBACK (connection_closed_cb), connection);
-  g_signal_connect (ws, "error", G_CALLBACK (connection_error_cb), connection);
-  tap = connection_get_tap (connection);
-  if (tap != NULL)
-    volley_tap_stream_set_frame_func (tap, connection_frame_cb, connection);
+  _volley_idle_report_init (&connection->deferred_report, connection_report_deferred_cb,
+                            connection);
+  _volley_socket_connect_handlers (ws, &connection_handlers, connection);
 
   if (response->protocol != NULL)
     /* Translators: the handshake's time, such as 0.42 ms, then a subprotocol, such as chat */
@@ -974,35 +853,6 @@ session_build_plan (VolleyConsoleSession  *self,
   return volley_plan_new (copy, echo_url, error);
 }
 
-/* Cookies go as one header, "a=1; b=2", after the user's headers. */
-static SoupMessageHeaders *
-connection_build_headers (Connection *connection)
-{
-  SoupMessageHeaders *headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-  VolleyPlan *plan = connection->plan;
-  g_autoptr(GString) cookie = g_string_new (NULL);
-
-  for (guint i = 0; i < plan->headers->len; i++)
-    {
-      VolleyPlanPair *header = g_ptr_array_index (plan->headers, i);
-      g_autofree char *value = connection_expand (connection, header->value);
-
-      soup_message_headers_append (headers, header->name, value);
-    }
-
-  for (guint i = 0; i < plan->cookies->len; i++)
-    {
-      VolleyPlanPair *pair = g_ptr_array_index (plan->cookies, i);
-      g_autofree char *value = connection_expand (connection, pair->value);
-
-      g_string_append_printf (cookie, "%s%s=%s", i > 0 ? "; " : "", pair->name, value);
-    }
-  if (cookie->len > 0)
-    soup_message_headers_append (headers, "Cookie", cookie->str);
-
-  return headers;
-}
-
 static void
 connection_caller_cancelled_cb (GCancellable *caller_cancellable,
                                 gpointer      user_data)
@@ -1015,19 +865,9 @@ connection_dial (Connection *connection,
                  const char *url,
                  GTask      *task)
 {
-  VolleyPlan *plan = connection->plan;
-  g_autoptr(SoupMessageHeaders) headers = connection_build_headers (connection);
+  VolleyTemplateScope scope = connection_scope (connection);
+  g_autoptr(SoupMessageHeaders) headers = _volley_plan_build_headers (connection->plan, &scope);
   GCancellable *caller_cancellable = g_task_get_cancellable (task);
-  VolleyWsDialParams params = {
-    .url = url,
-    .headers = headers,
-    .protocols = (const char * const *) plan->protocols,
-    .origin = plan->origin,
-    .user_agent = plan->user_agent,
-    .deflate = plan->deflate,
-    .skip_tls_verify = plan->skip_tls_verify,
-    .timeout_ms = plan->handshake_timeout_ms,
-  };
 
   /* The dial stops for the caller's cancellable and for a disconnect. */
   if (caller_cancellable != NULL)
@@ -1038,7 +878,8 @@ connection_dial (Connection *connection,
                                                         connection->cancellable, NULL);
     }
 
-  volley_ws_dial_async (&params, connection->cancellable, session_dial_cb, g_object_ref (task));
+  _volley_plan_dial_async (connection->plan, url, headers, connection->cancellable, session_dial_cb,
+                           g_object_ref (task));
 }
 
 /* Public API */

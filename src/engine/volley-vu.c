@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "volley-plan-private.h"
+#include "volley-handler-runtime-private.h"
 #include "volley-tap-stream.h"
 #include "volley-vu.h"
 #include "volley-ws-dial.h"
@@ -36,25 +36,6 @@ typedef enum
   COMMAND_STOP,
   COMMAND_HARD_STOP,
 } Command;
-
-/* What a handler's matchers and checks test: the data of the event that
- * ran it. Timers run with none, which matches as an empty text. */
-typedef enum
-{
-  DATA_NONE,
-  DATA_TEXT,
-  DATA_BINARY,
-  DATA_CLOSE_CODE,
-} DataKind;
-
-typedef struct
-{
-  DataKind    kind;
-  const char *text;
-  gsize       length;
-  GBytes     *bytes;
-  guint       code;
-} EventData;
 
 typedef struct _Connection Connection;
 
@@ -94,32 +75,23 @@ struct _Connection
   SoupWebsocketConnection *ws;
   /* Messages sent so far: {{seq}}. */
   guint64                  seq;
-  guint64                  n_pings;
-  /* Payload of each ping of ours not answered yet → when it was sent. */
-  GHashTable              *pings;
-  /* Timer. */
+  VolleyPings              pings;
+  /* See _volley_timers_new(). */
   GPtrArray               *timers;
   /* Waiter, oldest first. */
   GQueue                   waiters;
   /* Pings the tap saw, not yet reported (GBytes). */
   GQueue                   pending_pings;
-  GSource                 *pings_source;
+  VolleyIdleReport         pings_report;
   /* libsoup's errors, not yet reported (char *). */
   GPtrArray               *pending_errors;
-  GSource                 *errors_source;
+  VolleyIdleReport         errors_report;
   gboolean                 closing_by_us;
   gboolean                 error_reported;
   /* The close was reported and its handlers ran: k6's event loop for this
    * socket is over, though libsoup may still be finishing the handshake. */
   gboolean                 finished;
 };
-
-typedef struct
-{
-  Connection             *connection;
-  const VolleyPlanAction *action;
-  GSource                *source;
-} Timer;
 
 /* A sendAndAwait in progress. Like `await` in the exported script, the
  * actions after it in its list wait too: they run when it settles, with the
@@ -132,23 +104,23 @@ typedef struct
   gint64                  sent_at;
   GPtrArray              *rest;
   guint                   rest_index;
-  EventData               data;
+  VolleyEventData         data;
   GBytes                 *data_bytes;
 } Waiter;
 
-static void vu_begin_iteration      (VolleyVu        *self);
-static void vu_connection_closed    (VolleyVu        *self);
-static void connection_run_actions_from (Connection      *connection,
-                                         GPtrArray       *actions,
-                                         guint            first,
-                                         const EventData *data);
-static void connection_run_actions  (Connection      *connection,
-                                     GPtrArray       *actions,
-                                     const EventData *data);
-static void connection_run_handlers (Connection      *connection,
-                                     VolleyEvent      event,
-                                     const EventData *data);
-static void connection_report_pings (Connection      *connection);
+static void vu_begin_iteration          (VolleyVu              *self);
+static void vu_connection_closed        (VolleyVu              *self);
+static void connection_run_actions_from (Connection            *connection,
+                                         GPtrArray             *actions,
+                                         guint                  first,
+                                         const VolleyEventData *data);
+static void connection_run_actions      (Connection            *connection,
+                                         GPtrArray             *actions,
+                                         const VolleyEventData *data);
+static void connection_run_handlers     (Connection            *connection,
+                                         VolleyEvent            event,
+                                         const VolleyEventData *data);
+static void connection_report_pings     (Connection            *connection);
 
 /* Events */
 
@@ -188,27 +160,28 @@ vu_emit_text (VolleyVu           *self,
 
 /* Templates */
 
+/* The plan adds its env and echo URL (see _volley_plan_expand()). */
+static VolleyTemplateScope
+vu_scope (VolleyVu *self,
+          guint64   seq)
+{
+  return (VolleyTemplateScope) {
+    .vu = self->id,
+    .iter = self->iteration,
+    .seq = seq,
+    .vars = self->vars,
+    .rand = self->rand,
+  };
+}
+
 static char *
 vu_expand (VolleyVu       *self,
            VolleyTemplate *template,
            guint64         seq)
 {
-  VolleyTemplateScope scope = {
-    .vu = self->id,
-    .iter = self->iteration,
-    .seq = seq,
-    .env = self->plan->env,
-    .vars = self->vars,
-    .echo_url = self->plan->echo_url,
-    .rand = self->rand,
-  };
-  g_autofree char *text = volley_template_expand_to_string (template, &scope);
+  VolleyTemplateScope scope = vu_scope (self, seq);
 
-  /* The process environment may hold anything; a text frame must be UTF-8. */
-  if (!g_utf8_validate (text, -1, NULL))
-    return g_utf8_make_valid (text, -1);
-
-  return g_steal_pointer (&text);
+  return _volley_plan_expand (self->plan, template, &scope);
 }
 
 static guint64
@@ -226,35 +199,14 @@ vu_log (VolleyVu       *self,
   vu_emit_text (self, VOLLEY_RUN_EVENT_LOG, 0, 0, text);
 }
 
-/* Matching */
-
-static gboolean
-event_data_matches (VolleyMatcher   *matcher,
-                    const EventData *data)
-{
-  switch (data->kind)
-    {
-    case DATA_BINARY:
-      return volley_matcher_match_binary (matcher, data->bytes);
-
-    case DATA_CLOSE_CODE:
-      return volley_matcher_match_close_code (matcher, data->code);
-
-    case DATA_TEXT:
-      return volley_matcher_match_text (matcher, data->text, data->length);
-
-    case DATA_NONE:
-    default:
-      return volley_matcher_match_text (matcher, "", 0);
-    }
-}
+/* Checks */
 
 static void
 vu_check (VolleyVu               *self,
           const VolleyPlanAction *action,
-          const EventData        *data)
+          const VolleyEventData  *data)
 {
-  gboolean passed = action->matcher == NULL || event_data_matches (action->matcher, data);
+  gboolean passed = _volley_plan_action_check (action, data);
 
   vu_emit_text (self, VOLLEY_RUN_EVENT_CHECK, passed ? VOLLEY_RUN_EVENT_FLAG_PASSED : 0, -1,
                 action->name);
@@ -292,7 +244,7 @@ json_scalar_to_string (JsonNode *node)
 
 static char *
 capture_json_path (const VolleyPlanAction *action,
-                   const EventData        *data)
+                   const VolleyEventData  *data)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(JsonNode) results = NULL;
@@ -317,7 +269,7 @@ capture_json_path (const VolleyPlanAction *action,
 
 static char *
 capture_regex (const VolleyPlanAction *action,
-               const EventData        *data)
+               const VolleyEventData  *data)
 {
   g_autoptr(GMatchInfo) info = NULL;
   int start = -1;
@@ -339,12 +291,12 @@ capture_regex (const VolleyPlanAction *action,
 static void
 vu_capture (VolleyVu               *self,
             const VolleyPlanAction *action,
-            const EventData        *data)
+            const VolleyEventData  *data)
 {
   g_autofree char *value = NULL;
   g_autofree char *message = NULL;
 
-  if (data->kind == DATA_TEXT)
+  if (data->kind == VOLLEY_EVENT_DATA_TEXT)
     value = action->regex != NULL ? capture_regex (action, data) : capture_json_path (action, data);
 
   if (value == NULL)
@@ -402,6 +354,7 @@ static void
 connection_send_binary (Connection             *connection,
                         const VolleyPlanAction *action)
 {
+  VolleyTemplateScope scope = vu_scope (connection->vu, connection->seq);
   g_autoptr(GBytes) bytes = NULL;
   gconstpointer data;
   gsize length;
@@ -409,15 +362,7 @@ connection_send_binary (Connection             *connection,
   if (!connection_can_send (connection, "sendBinary"))
     return;
 
-  if (action->bytes != NULL)
-    bytes = g_bytes_ref (action->bytes);
-  else
-    {
-      char *text = vu_expand (connection->vu, action->text, connection->seq);
-
-      bytes = g_bytes_new_take (text, strlen (text));
-    }
-
+  bytes = _volley_plan_action_dup_bytes (connection->vu->plan, action, &scope);
   data = g_bytes_get_data (bytes, &length);
   soup_websocket_connection_send_binary (connection->ws, data, length);
   connection->seq++;
@@ -428,71 +373,39 @@ static void
 connection_ping (Connection *connection)
 {
   g_autofree char *payload = NULL;
-  gint64 *sent_at;
 
   if (!connection_can_send (connection, "ping"))
     return;
 
-  payload = g_strdup_printf ("%" G_GUINT64_FORMAT, connection->n_pings++);
-  sent_at = g_new (gint64, 1);
-  *sent_at = g_get_monotonic_time ();
-  g_hash_table_replace (connection->pings, g_strdup (payload), sent_at);
-
-  volley_ws_send_ping (connection->ws, payload);
+  payload = _volley_pings_send (&connection->pings, connection->ws);
   vu_emit_text (connection->vu, VOLLEY_RUN_EVENT_PING_SENT, 0, 0, payload);
 }
 
 /* Timers: k6 runs them on the VU's loop until the socket closes. */
 
 static void
-timer_free (gpointer data)
+connection_timer_cb (const VolleyPlanAction *action,
+                     gpointer                user_data)
 {
-  Timer *timer = data;
-
-  g_source_destroy (timer->source);
-  g_source_unref (timer->source);
-  g_free (timer);
-}
-
-static gboolean
-timer_fire_cb (gpointer user_data)
-{
-  Timer *timer = user_data;
-  Connection *connection = timer->connection;
-  const VolleyPlanAction *action = timer->action;
+  Connection *connection = user_data;
+  const VolleyEventData none = { VOLLEY_EVENT_DATA_NONE };
   gboolean interval = action->kind == VOLLEY_ACTION_SET_INTERVAL;
-  const EventData none = { DATA_NONE };
-
-  /* The actions may close the socket, which frees every timer, this one
-   * included: nothing below touches `timer`. */
-  if (!interval)
-    g_ptr_array_remove_fast (connection->timers, timer);
 
   vu_emit (connection->vu, VOLLEY_RUN_EVENT_TIMER, interval ? VOLLEY_RUN_EVENT_FLAG_INTERVAL : 0,
            0, action->ms, NULL, 0);
   connection_run_actions (connection, action->actions, &none);
-
-  return interval ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 static void
 connection_add_timer (Connection             *connection,
                       const VolleyPlanAction *action)
 {
-  Timer *timer;
-
   /* A timer set once the socket closed would never fire in k6. */
   if (connection->finished)
     return;
 
-  timer = g_new0 (Timer, 1);
-  timer->connection = connection;
-  timer->action = action;
-  timer->source = g_timeout_source_new (action->ms);
-  g_source_set_static_name (timer->source, "VolleyVu timer");
-  g_source_set_callback (timer->source, timer_fire_cb, timer, NULL);
-  g_source_attach (timer->source, connection->vu->context);
-  g_ptr_array_add (connection->timers, timer);
+  _volley_timers_add (connection->timers, action, connection->vu->context, "VolleyVu timer",
+                      connection_timer_cb, connection);
 }
 
 /* sendAndAwait */
@@ -508,14 +421,14 @@ waiter_free (Waiter *waiter)
 
 /* The event's data outlives the event: the waiter keeps its own copy. */
 static void
-waiter_keep_data (Waiter          *waiter,
-                  const EventData *data)
+waiter_keep_data (Waiter                *waiter,
+                  const VolleyEventData *data)
 {
   waiter->data = *data;
 
-  if (data->kind == DATA_BINARY)
+  if (data->kind == VOLLEY_EVENT_DATA_BINARY)
     waiter->data_bytes = g_bytes_ref (data->bytes);
-  else if (data->kind == DATA_TEXT)
+  else if (data->kind == VOLLEY_EVENT_DATA_TEXT)
     waiter->data_bytes = g_bytes_new (data->text, data->length);
 
   if (waiter->data_bytes != NULL)
@@ -559,7 +472,7 @@ connection_send_and_await (Connection             *connection,
                            const VolleyPlanAction *action,
                            GPtrArray              *actions,
                            guint                   index,
-                           const EventData        *data)
+                           const VolleyEventData  *data)
 {
   Waiter *waiter;
 
@@ -584,14 +497,14 @@ connection_send_and_await (Connection             *connection,
 
 /* The oldest waiter that the message satisfies gets it, and only that one. */
 static void
-connection_match_waiters (Connection      *connection,
-                          const EventData *data)
+connection_match_waiters (Connection            *connection,
+                          const VolleyEventData *data)
 {
   for (GList *link = connection->waiters.head; link != NULL; link = link->next)
     {
       Waiter *waiter = link->data;
 
-      if (!event_data_matches (waiter->action->matcher, data))
+      if (!_volley_event_data_matches (waiter->action->matcher, data))
         continue;
 
       g_queue_delete_link (&connection->waiters, link);
@@ -622,13 +535,15 @@ connection_finish (Connection *connection,
                    const char *error_message)
 {
   VolleyVu *self = connection->vu;
-  EventData close_data = { DATA_CLOSE_CODE, .code = code };
+  VolleyEventData close_data = { VOLLEY_EVENT_DATA_CLOSE_CODE, .code = code };
 
   connection->finished = TRUE;
 
   if (error_message != NULL)
     {
-      EventData error_data = { DATA_TEXT, error_message, strlen (error_message) };
+      VolleyEventData error_data = {
+        VOLLEY_EVENT_DATA_TEXT, error_message, strlen (error_message)
+      };
 
       vu_emit_text (self, VOLLEY_RUN_EVENT_ERROR, 0, 0, error_message);
       connection_run_handlers (connection, VOLLEY_EVENT_ERROR, &error_data);
@@ -735,7 +650,7 @@ connection_report_abnormal_close (Connection *connection)
 static void
 connection_run_action (Connection             *connection,
                        const VolleyPlanAction *action,
-                       const EventData        *data)
+                       const VolleyEventData  *data)
 {
   VolleyVu *self = connection->vu;
 
@@ -784,10 +699,10 @@ connection_run_action (Connection             *connection,
 /* As a JS handler goes on after socket.close(), the actions after a close
  * still run; those that need the socket say that it is closed. */
 static void
-connection_run_actions_from (Connection      *connection,
-                             GPtrArray       *actions,
-                             guint            first,
-                             const EventData *data)
+connection_run_actions_from (Connection            *connection,
+                             GPtrArray             *actions,
+                             guint                  first,
+                             const VolleyEventData *data)
 {
   for (guint i = first; i < actions->len; i++)
     {
@@ -801,27 +716,23 @@ connection_run_actions_from (Connection      *connection,
 }
 
 static void
-connection_run_actions (Connection      *connection,
-                        GPtrArray       *actions,
-                        const EventData *data)
+connection_run_actions (Connection            *connection,
+                        GPtrArray             *actions,
+                        const VolleyEventData *data)
 {
   connection_run_actions_from (connection, actions, 0, data);
 }
 
 static void
-connection_run_handlers (Connection      *connection,
-                         VolleyEvent      event,
-                         const EventData *data)
+connection_run_handlers (Connection            *connection,
+                         VolleyEvent            event,
+                         const VolleyEventData *data)
 {
-  GPtrArray *handlers = connection->vu->plan->handlers[event];
+  GPtrArray *actions;
+  guint i = 0;
 
-  for (guint i = 0; i < handlers->len; i++)
-    {
-      VolleyPlanHandler *handler = g_ptr_array_index (handlers, i);
-
-      if (handler->matcher == NULL || event_data_matches (handler->matcher, data))
-        connection_run_actions (connection, handler->actions, data);
-    }
+  while ((actions = _volley_plan_next_handler (connection->vu->plan, event, data, &i)) != NULL)
+    connection_run_actions (connection, actions, data);
 }
 
 /* libsoup's signals */
@@ -834,7 +745,7 @@ connection_message_cb (SoupWebsocketConnection *ws,
 {
   Connection *connection = user_data;
   gboolean binary = type == SOUP_WEBSOCKET_DATA_BINARY;
-  EventData data = { binary ? DATA_BINARY : DATA_TEXT };
+  VolleyEventData data = { binary ? VOLLEY_EVENT_DATA_BINARY : VOLLEY_EVENT_DATA_TEXT };
 
   if (connection->finished)
     return;
@@ -859,10 +770,8 @@ connection_pong_cb (SoupWebsocketConnection *ws,
                     gpointer                 user_data)
 {
   Connection *connection = user_data;
-  const EventData none = { DATA_NONE };
-  g_autofree char *payload = NULL;
-  gint64 *sent_at;
-  gint64 round_trip = -1;
+  const VolleyEventData none = { VOLLEY_EVENT_DATA_NONE };
+  gint64 round_trip;
   gsize length;
   gconstpointer data;
 
@@ -870,14 +779,7 @@ connection_pong_cb (SoupWebsocketConnection *ws,
     return;
 
   data = volley_ws_pong_payload (message, &length);
-  payload = g_strndup (data, length);
-  sent_at = g_hash_table_lookup (connection->pings, payload);
-  if (sent_at != NULL)
-    {
-      round_trip = g_get_monotonic_time () - *sent_at;
-      g_hash_table_remove (connection->pings, payload);
-    }
-
+  round_trip = _volley_pings_answer (&connection->pings, data, length);
   vu_emit (connection->vu, VOLLEY_RUN_EVENT_PONG_RECEIVED, 0, 0, round_trip, data, length);
   connection_run_handlers (connection, VOLLEY_EVENT_PONG, &none);
 }
@@ -901,8 +803,6 @@ connection_closing_cb (SoupWebsocketConnection *ws,
                                 soup_websocket_connection_get_close_data (ws));
 }
 
-static gboolean connection_report_errors_cb (gpointer user_data);
-
 /* libsoup may emit `error` from inside a send of ours: report it from an
  * idle rather than run handlers inside an action. */
 static void
@@ -916,14 +816,8 @@ connection_error_cb (SoupWebsocketConnection *ws,
     return;
 
   g_ptr_array_add (connection->pending_errors, g_strdup (error->message));
-  if (connection->errors_source != NULL)
-    return;
-
-  connection->errors_source = g_idle_source_new ();
-  g_source_set_priority (connection->errors_source, G_PRIORITY_HIGH);
-  g_source_set_static_name (connection->errors_source, "VolleyVu errors");
-  g_source_set_callback (connection->errors_source, connection_report_errors_cb, connection, NULL);
-  g_source_attach (connection->errors_source, connection->vu->context);
+  _volley_idle_report_schedule (&connection->errors_report, connection->vu->context,
+                                "VolleyVu errors");
 }
 
 static void
@@ -936,7 +830,7 @@ connection_report_errors (Connection *connection)
   for (guint i = 0; i < errors->len && !connection->finished; i++)
     {
       const char *message = g_ptr_array_index (errors, i);
-      EventData data = { DATA_TEXT, message, strlen (message) };
+      VolleyEventData data = { VOLLEY_EVENT_DATA_TEXT, message, strlen (message) };
 
       connection->error_reported = TRUE;
       vu_emit_text (connection->vu, VOLLEY_RUN_EVENT_ERROR, 0, 0, message);
@@ -944,18 +838,11 @@ connection_report_errors (Connection *connection)
     }
 }
 
-static gboolean
+static void
 connection_report_errors_cb (gpointer user_data)
 {
-  Connection *connection = user_data;
-
-  g_clear_pointer (&connection->errors_source, g_source_unref);
-  connection_report_errors (connection);
-
-  return G_SOURCE_REMOVE;
+  connection_report_errors (user_data);
 }
-
-static gboolean connection_report_pings_cb (gpointer user_data);
 
 /* Called from inside libsoup's read, before libsoup has seen the frame: k6
  * fires `ping` after the automatic pong went out, so defer. */
@@ -971,20 +858,14 @@ connection_frame_cb (guint8        opcode,
     return;
 
   g_queue_push_tail (&connection->pending_pings, g_bytes_new (payload, length));
-  if (connection->pings_source != NULL)
-    return;
-
-  connection->pings_source = g_idle_source_new ();
-  g_source_set_priority (connection->pings_source, G_PRIORITY_HIGH);
-  g_source_set_static_name (connection->pings_source, "VolleyVu pings");
-  g_source_set_callback (connection->pings_source, connection_report_pings_cb, connection, NULL);
-  g_source_attach (connection->pings_source, connection->vu->context);
+  _volley_idle_report_schedule (&connection->pings_report, connection->vu->context,
+                                "VolleyVu pings");
 }
 
 static void
 connection_report_pings (Connection *connection)
 {
-  const EventData none = { DATA_NONE };
+  const VolleyEventData none = { VOLLEY_EVENT_DATA_NONE };
   GBytes *payload;
 
   while ((payload = g_queue_pop_head (&connection->pending_pings)) != NULL)
@@ -1001,15 +882,10 @@ connection_report_pings (Connection *connection)
     }
 }
 
-static gboolean
+static void
 connection_report_pings_cb (gpointer user_data)
 {
-  Connection *connection = user_data;
-
-  g_clear_pointer (&connection->pings_source, g_source_unref);
-  connection_report_pings (connection);
-
-  return G_SOURCE_REMOVE;
+  connection_report_pings (user_data);
 }
 
 static void
@@ -1036,38 +912,32 @@ connection_closed_cb (SoupWebsocketConnection *ws,
 
 /* The connection */
 
-static VolleyTapStream *
-connection_get_tap (Connection *connection)
-{
-  GIOStream *stream = soup_websocket_connection_get_io_stream (connection->ws);
-
-  return VOLLEY_IS_TAP_STREAM (stream) ? VOLLEY_TAP_STREAM (stream) : NULL;
-}
+static const VolleySocketHandlers connection_handlers = {
+  .message = G_CALLBACK (connection_message_cb),
+  .pong = G_CALLBACK (connection_pong_cb),
+  .closing = G_CALLBACK (connection_closing_cb),
+  .closed = G_CALLBACK (connection_closed_cb),
+  .error = G_CALLBACK (connection_error_cb),
+  .frame = connection_frame_cb,
+};
 
 static Connection *
 connection_new (VolleyVu                *self,
                 SoupWebsocketConnection *ws)
 {
   Connection *connection = g_new0 (Connection, 1);
-  VolleyTapStream *tap;
 
   connection->vu = self;
   connection->ws = g_object_ref (ws);
-  connection->pings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  connection->timers = g_ptr_array_new_with_free_func (timer_free);
+  _volley_pings_init (&connection->pings);
+  connection->timers = _volley_timers_new ();
   connection->pending_errors = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&connection->waiters);
   g_queue_init (&connection->pending_pings);
+  _volley_idle_report_init (&connection->pings_report, connection_report_pings_cb, connection);
+  _volley_idle_report_init (&connection->errors_report, connection_report_errors_cb, connection);
 
-  g_signal_connect (ws, "message", G_CALLBACK (connection_message_cb), connection);
-  g_signal_connect (ws, "pong", G_CALLBACK (connection_pong_cb), connection);
-  g_signal_connect (ws, "closing", G_CALLBACK (connection_closing_cb), connection);
-  g_signal_connect (ws, "closed", G_CALLBACK (connection_closed_cb), connection);
-  g_signal_connect (ws, "error", G_CALLBACK (connection_error_cb), connection);
-
-  tap = connection_get_tap (connection);
-  if (tap != NULL)
-    volley_tap_stream_set_frame_func (tap, connection_frame_cb, connection);
+  _volley_socket_connect_handlers (ws, &connection_handlers, connection);
 
   return connection;
 }
@@ -1075,24 +945,16 @@ connection_new (VolleyVu                *self,
 static void
 connection_free (Connection *connection)
 {
-  VolleyTapStream *tap = connection_get_tap (connection);
-
-  if (tap != NULL)
-    volley_tap_stream_set_frame_func (tap, NULL, NULL);
-  g_signal_handlers_disconnect_by_data (connection->ws, connection);
+  _volley_socket_disconnect_handlers (connection->ws, connection);
 
   connection_stop_loop (connection);
-  if (connection->pings_source != NULL)
-    g_source_destroy (connection->pings_source);
-  g_clear_pointer (&connection->pings_source, g_source_unref);
-  if (connection->errors_source != NULL)
-    g_source_destroy (connection->errors_source);
-  g_clear_pointer (&connection->errors_source, g_source_unref);
+  _volley_idle_report_cancel (&connection->pings_report);
+  _volley_idle_report_cancel (&connection->errors_report);
   g_queue_clear_full (&connection->pending_pings, (GDestroyNotify) g_bytes_unref);
 
   g_ptr_array_unref (connection->pending_errors);
   g_ptr_array_unref (connection->timers);
-  g_hash_table_unref (connection->pings);
+  _volley_pings_clear (&connection->pings);
   g_object_unref (connection->ws);
   g_free (connection);
 }
@@ -1263,7 +1125,7 @@ vu_open (VolleyVu                *self,
          SoupWebsocketConnection *ws,
          const VolleyWsResponse  *response)
 {
-  const EventData none = { DATA_NONE };
+  const VolleyEventData none = { VOLLEY_EVENT_DATA_NONE };
   g_autoptr(GString) handshake = format_handshake (response);
 
   self->state = VU_CONNECTED;
@@ -1298,58 +1160,19 @@ vu_dial_cb (GObject      *source,
     vu_open (self, ws, response);
 }
 
-/* Cookies go as one header, "a=1; b=2", after the user's headers. */
-static SoupMessageHeaders *
-vu_build_headers (VolleyVu *self)
-{
-  SoupMessageHeaders *headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
-  GPtrArray *cookies = self->plan->cookies;
-  g_autoptr(GString) cookie = g_string_new (NULL);
-
-  for (guint i = 0; i < self->plan->headers->len; i++)
-    {
-      VolleyPlanPair *header = g_ptr_array_index (self->plan->headers, i);
-      g_autofree char *value = vu_expand (self, header->value, 0);
-
-      soup_message_headers_append (headers, header->name, value);
-    }
-
-  for (guint i = 0; i < cookies->len; i++)
-    {
-      VolleyPlanPair *pair = g_ptr_array_index (cookies, i);
-      g_autofree char *value = vu_expand (self, pair->value, 0);
-
-      g_string_append_printf (cookie, "%s%s=%s", i > 0 ? "; " : "", pair->name, value);
-    }
-  if (cookie->len > 0)
-    soup_message_headers_append (headers, "Cookie", cookie->str);
-
-  return headers;
-}
-
 static void
 vu_dial (VolleyVu *self)
 {
-  VolleyPlan *plan = self->plan;
-  g_autofree char *url = vu_expand (self, plan->url, 0);
-  g_autoptr(SoupMessageHeaders) headers = vu_build_headers (self);
-  VolleyWsDialParams params = {
-    .url = url,
-    .headers = headers,
-    .protocols = (const char * const *) plan->protocols,
-    .origin = plan->origin,
-    .user_agent = plan->user_agent,
-    .deflate = plan->deflate,
-    .skip_tls_verify = plan->skip_tls_verify,
-    .timeout_ms = plan->handshake_timeout_ms,
-  };
+  VolleyTemplateScope scope = vu_scope (self, 0);
+  g_autofree char *url = _volley_plan_expand (self->plan, self->plan->url, &scope);
+  g_autoptr(SoupMessageHeaders) headers = _volley_plan_build_headers (self->plan, &scope);
 
   self->state = VU_DIALING;
   self->iteration_started = g_get_monotonic_time ();
   vu_emit_text (self, VOLLEY_RUN_EVENT_CONNECTING, 0, 0, url);
 
   self->dial_cancellable = g_cancellable_new ();
-  volley_ws_dial_async (&params, self->dial_cancellable, vu_dial_cb, self);
+  _volley_plan_dial_async (self->plan, url, headers, self->dial_cancellable, vu_dial_cb, self);
 }
 
 static void
